@@ -1,0 +1,1 @@
+"""nianbao's Scrapy project: spiders, settings, the fixture portal and the `nianbao` CLI."""

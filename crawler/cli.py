@@ -1,0 +1,178 @@
+"""The `nianbao` command: the archive's commands (archive/cli.py) plus crawl, ingest,
+parse and demo, which need the crawler and the pipelines.
+
+It lives in `crawler/` because this is the one package allowed to import both
+`pipelines` and `archive` (tests/test_layering.py).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.cli import archive_option, cli, json_option, open_existing
+from pipelines.base import STATS_PREFIX
+from pipelines.errors import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 2
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Our stages log one line per document; Scrapy's own chatter only when asked."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("pipelines", "crawler"):
+        log = logging.getLogger(name)
+        log.handlers[:] = [handler]
+        log.setLevel(logging.DEBUG if verbose else logging.INFO)
+        log.propagate = False
+
+
+def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
+    def ours(key: str) -> int:
+        return int(stats.get(f"{STATS_PREFIX}/{key}", 0) or 0)
+
+    lines = [
+        f"pages fetched:      {int(stats.get('downloader/response_count', 0) or 0)}",
+        f"documents:          {ours('documents')}",
+        f"new copies:         {ours('new_copies')}",
+        f"duplicate copies:   {ours('duplicate_copies')}  (recorded as sightings)",
+        f"reports parsed:     {ours('copies/parsed')}",
+        f"not reports:        {ours('copies/not_report')}",
+        f"failed:             {ours('copies/failed')}",
+        f"archive now holds:  {counts.get('reports', 0)} reports, {counts.get('copies', 0)} copies, "
+        f"{counts.get('sightings', 0)} URLs",
+    ]
+    return lines
+
+
+def _exit_code(stats: dict[str, Any]) -> int:
+    if stats.get("finish_reason") not in (None, "finished"):
+        return EXIT_FAILED
+    failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
+    errors = int(stats.get("log_count/ERROR", 0) or 0)
+    return EXIT_PARTIAL if failed or errors else EXIT_OK
+
+
+def _print_summary(stats: dict[str, Any], archive_dir: Path) -> None:
+    with open_existing(archive_dir) as archive:
+        counts = archive.counts()
+    click.echo("\n".join(["", "Summary", *summary(stats, counts)]))
+
+
+@cli.command()
+@click.argument("target")
+@archive_option
+@click.option("--fast", is_flag=True, help="No politeness delays (only for your own or a local server).")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's own log too.")
+def crawl(target: str, archive_dir: Path, fast: bool, verbose: bool) -> None:
+    """Crawl TARGET (a portal's root URL or a configured source name, e.g. `spt`) into the archive.
+
+    Exit status: 0 success, 2 partial (some documents failed), 1 failure."""
+    from crawler.runner import run_crawl
+
+    _setup_logging(verbose)
+    stats = run_crawl(target, settings=_crawl_settings(archive_dir, fast, verbose))
+    _print_summary(stats, archive_dir)
+    sys.exit(_exit_code(stats))
+
+
+def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool) -> dict[str, Any]:
+    from crawler.settings import fast_settings
+
+    settings: dict[str, Any] = {"ARCHIVE_DIR": str(archive_dir)}
+    if fast:
+        settings.update(fast_settings())
+    if not verbose:
+        settings["LOG_LEVEL"] = "WARNING"
+    return settings
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@archive_option
+def ingest(files: tuple[Path, ...], archive_dir: Path) -> None:
+    """Add local documents (HTML, PDF, DOCX, DOC, WPS, images, text) to the archive."""
+    from crawler.local import LocalRun, item_for_file
+
+    _setup_logging(False)
+    stats = LocalRun(str(archive_dir)).run(item_for_file(f) for f in files)
+    _print_summary(stats, archive_dir)
+    failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
+    sys.exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@click.option("--explain", is_flag=True, help="Add the parser's flags and each cell's provenance.")
+def parse(file: Path, as_json: bool, explain: bool) -> None:
+    """Print the canonical JSON of one document, touching no archive."""
+    from pipelines.extract import extract
+    from pipelines.parse import parse_safely
+
+    try:
+        outcome = parse_safely(extract(file.read_bytes(), file.name))
+    except ExtractionError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    if outcome.status == "failed" or outcome.report is None:
+        raise click.ClickException(f"{file}: {outcome.error}")
+    report = dict(outcome.report)
+    if explain:
+        report["_parse"] = {"status": outcome.status, "flags": outcome.flags, "provenance": outcome.provenance}
+    if outcome.status == "not_report":
+        click.echo(f"warning: {file}: {outcome.error}", err=True)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, outcome.flags)
+
+
+def _print_report(report: dict[str, Any], flags: list[str]) -> None:
+    click.echo(f"{report['title']}\n  agency {report['agency']}  year {report['year']}  template {report['template']}")
+    failing = [c["rule"] for c in report.get("checks", []) if c["status"] == "fail"]
+    click.echo(f"  checks: {len(report.get('checks', []))}, failing: {', '.join(failing) or 'none'}")
+    for flag in flags:
+        click.echo(f"  flag: {flag}")
+
+
+@cli.command()
+@archive_option
+@click.option("--query", default="信息公开", show_default=True, help="The sample search run at the end.")
+def demo(archive_dir: Path, query: str) -> None:
+    """Serve the bundled fixture portal on 127.0.0.1, crawl it, parse, archive, search."""
+    from crawler.fixture_portal import FixturePortal
+    from crawler.runner import run_crawl
+
+    _setup_logging(False)
+    click.echo("Building and serving the fixture portal …", err=True)
+    with FixturePortal() as portal:
+        click.echo(f"Crawling {portal.url} into {archive_dir}", err=True)
+        stats = run_crawl(portal.url, settings=_crawl_settings(archive_dir, True, False))
+    _print_summary(stats, archive_dir)
+    _sample_search(archive_dir, query)
+    sys.exit(_exit_code(stats))
+
+
+def _sample_search(archive_dir: Path, query: str) -> None:
+    from archive.search import search
+
+    with open_existing(archive_dir) as archive:
+        hits = search(archive.db, query, limit=3)
+    click.echo(f"\nnianbao search {query} --archive {archive_dir}   ({len(hits)} shown)")
+    for hit in hits:
+        click.echo(f"  #{hit.id} {hit.year} {hit.agency}  {hit.title}\n      {hit.snippet}")
+
+
+def main() -> None:
+    cli(prog_name="nianbao")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Bytes -> Document: one extractor per format, chosen by sniffing the bytes.
+
+`extract(data, name)` is the pure stage; `ExtractPipeline` wraps it for Scrapy.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pipelines.base import stat
+from pipelines.document import Document
+from pipelines.errors import ExtractionError
+from pipelines.sniff import Kind, decode_text, sniff
+from pipelines.textdoc import text_to_document
+
+logger = logging.getLogger(__name__)
+
+
+def _text(data: bytes, kind: Kind) -> Document:
+    return text_to_document(decode_text(data))
+
+
+def _html(data: bytes, kind: Kind) -> Document:
+    from pipelines.htmldoc import html_to_document
+
+    return html_to_document(data)
+
+
+def _pdf(data: bytes, kind: Kind) -> Document:
+    from pipelines.pdfdoc import pdf_to_document
+
+    return pdf_to_document(data)
+
+
+def _docx(data: bytes, kind: Kind) -> Document:
+    from pipelines.docxdoc import docx_to_document
+
+    return docx_to_document(data)
+
+
+def _office(data: bytes, kind: Kind) -> Document:
+    from pipelines.docxdoc import legacy_to_document
+
+    return legacy_to_document(data, kind.format)
+
+
+def _image(data: bytes, kind: Kind) -> Document:
+    from pipelines.ocr import image_to_document
+
+    return image_to_document(data)
+
+
+# Imported lazily: a crawl of HTML pages never loads the PDF or OCR stacks.
+EXTRACTORS: dict[str, Callable[[bytes, Kind], Document]] = {
+    "text": _text,
+    "html": _html,
+    "pdf": _pdf,
+    "docx": _docx,
+    "doc": _office,
+    "wps": _office,
+    "image": _image,
+}
+
+
+def extract(data: bytes, name: str = "") -> Document:
+    """The document's text blocks and tables. Raises ExtractionError with a one-line reason."""
+    if not data:
+        raise ExtractionError("empty file")
+    kind = sniff(data, name)
+    extractor = EXTRACTORS.get(kind.format)
+    if extractor is None:
+        raise ExtractionError(f"unsupported format: {kind.format} ({kind.mime})")
+    try:
+        doc = extractor(data, kind)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # a stage edge: any reader failure becomes one clear reason
+        logger.debug("extractor %s failed", kind.format, exc_info=True)
+        raise ExtractionError(f"cannot read {kind.format}: {type(exc).__name__}: {exc}") from exc
+    doc.format = doc.format if doc.format != "text" or kind.format == "text" else kind.format
+    return doc
+
+
+class ExtractPipeline:
+    """Stage 3: bytes -> Document. A file that cannot be read is kept, with the reason."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if item.duplicate:
+            return item
+        try:
+            item.document = extract(item.body, item.filename or item.url)
+        except ExtractionError as exc:
+            from pipelines.reports import ParseOutcome
+
+            logger.warning("cannot read %s: %s", item.url, exc)
+            stat(self.stats, "extract_failed")
+            item.outcome = ParseOutcome(status="failed", error=str(exc))
+        return item

@@ -1,0 +1,198 @@
+"""Template-aware mapper: the rows of any Document -> the three standard tables.
+
+Rows are found by their labels wherever they stand (pdftotext interleaves tables, and a
+section heading can fall inside a table), and fall back on their position in the template
+when OCR lost the label. Figure cells align by the known column count: a row's figures are
+the trailing run of number-or-blank cells, taken from the right (the 总计 column is last and
+the one most often filled), so seed 001's 予以公开 row with one figure is `total` only.
+Every guess is recorded in `flags`, every cell's origin in `provenance`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pipelines import template as T
+from pipelines.cells import is_blank, is_number, is_value, parse_number
+from pipelines.document import Document, TableBlock, TextBlock
+
+Value = int | float | None
+_WS = re.compile(r"\s+")
+_MAX_LABEL_LINE = 40
+
+
+@dataclass(slots=True)
+class Row:
+    label: str  # the label cells joined, white space removed
+    values: list[str]  # the trailing figure cells, raw
+    columns: list[int]  # the source column of each figure cell
+    where: str  # provenance of the row, e.g. "table 3 row 7"
+    exact: bool  # the grid has real cell structure
+
+
+@dataclass(slots=True)
+class Mapped:
+    tables: dict[str, dict[str, dict[str, Value]]]
+    provenance: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    consumed_lines: set[int] = field(default_factory=set)  # ids of text blocks used as labels
+
+
+def _where(table: TableBlock, r: int) -> str:
+    page = f"page {table.page} " if table.page else ""
+    line = f" (line {table.line + r})" if table.line and not table.exact_columns else ""
+    return f"{page}table {table.index + 1} row {r + 1}{line}"
+
+
+def _numeric_columns(table: TableBlock) -> set[int]:
+    return {c for row in table.rows for c, cell in enumerate(row) if is_number(cell)}
+
+
+def _split(cells: list[str], keep: set[int] | None) -> tuple[str, list[str], list[int]]:
+    """Label = the cells before the trailing run of figure cells; figures = that run."""
+    cut = len(cells)
+    while cut > 0 and is_value(cells[cut - 1]):
+        cut -= 1
+    label_cells: list[str] = []
+    for cell in cells[:cut]:
+        if cell.strip() and (not label_cells or label_cells[-1] != cell):
+            label_cells.append(cell)  # merged cells repeat their text once per column
+    cols = [c for c in range(cut, len(cells)) if keep is None or c in keep]
+    return _WS.sub("", "".join(label_cells)), [cells[c] for c in cols], cols
+
+
+def iter_rows(doc: Document) -> Iterator[Row | TextBlock]:
+    """The document's rows and text lines in reading order."""
+    for block in doc.blocks:
+        if isinstance(block, TextBlock):
+            yield block
+            continue
+        keep = _numeric_columns(block) if block.exact_columns else None
+        for r, cells in enumerate(block.rows):
+            label, values, cols = _split(cells, keep)
+            yield Row(label, values, cols, _where(block, r), block.exact_columns)
+
+
+def _trimmed(row: Row) -> tuple[list[str], list[int]]:
+    """Figures with the trailing blanks of a text-rebuilt row dropped (they are artefacts)."""
+    values, cols = list(row.values), list(row.columns)
+    if not row.exact:
+        while values and is_blank(values[-1]):
+            values.pop()
+            cols.pop()
+    return values, cols
+
+
+class _Builder:
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.active_cols = T.ACTIVE_DISCLOSURE[template]
+        self.app_rows = T.APPLICATION_ROWS[template]
+        self.out = Mapped(tables=_empty_tables(template))
+        self.cursor = 0  # next applications row expected, for rows whose label was lost
+
+    def add(self, row: Row, label: str) -> bool:
+        values, cols = _trimmed(row)
+        numbers = sum(is_number(v) for v in values)
+        if not numbers:  # header rows ("…总计", "其他") and empty rows carry no figures
+            return False
+        active = T.match_row(label, T.ACTIVE_ROW_SPECS)
+        if active and active in self.active_cols and len(values) <= 4:
+            return self._put_active(active, row, values, cols)
+        if len(values) >= 15 and numbers >= 10:
+            return self._put_review_line(row, values, cols)
+        review = T.match_row(label, T.REVIEW_ROW_SPECS)
+        if review and 4 <= len(values) <= 6:
+            return self._put(("review_litigation", review), T.REVIEW_COLUMNS, row, values, cols)
+        app = T.match_row(label, T.APPLICATION_ROW_SPECS)
+        if app:
+            return self._put_app(app, row, values, cols, guessed=False)
+        if len(values) >= 6 and self.cursor < len(self.app_rows):
+            return self._put_app(self.app_rows[self.cursor], row, values, cols, guessed=True)
+        return False
+
+    def _put_active(self, key: str, row: Row, values: list[str], cols: list[int]) -> bool:
+        names = self.active_cols[key]
+        numbers = [(v, c) for v, c in zip(values, cols) if is_number(v)]
+        if len(numbers) == len(names):  # one figure per column, whatever blanks lie between
+            values, cols = [v for v, _ in numbers], [c for _, c in numbers]
+        elif row.exact:  # real cells: table 二's figure columns start right after the label
+            values, cols = values[: len(names)], cols[: len(names)]
+        if len(values) < len(names):  # fewer figures than columns: the first ones are filled
+            self.out.flags.append(f"active_disclosure.{key}: {len(values)} of {len(names)} cells, left-aligned")
+            pad = len(names) - len(values)
+            values, cols = values + [""] * pad, cols + [-1] * pad
+        return self._assign("active_disclosure", key, names, values[-len(names):], cols[-len(names):], row)
+
+    def _put_review_line(self, row: Row, values: list[str], cols: list[int]) -> bool:
+        values, cols = values[-15:], cols[-15:]
+        for i, key in enumerate(T.REVIEW_ROWS):
+            part = slice(5 * i, 5 * i + 5)
+            self._assign("review_litigation", key, T.REVIEW_COLUMNS, values[part], cols[part], row)
+        return True
+
+    def _put_app(self, key: str, row: Row, values: list[str], cols: list[int], guessed: bool) -> bool:
+        if key not in self.app_rows:
+            self.out.flags.append(f"applications.{key}: row of the other template, ignored ({row.where})")
+            return False
+        if guessed:
+            self.out.flags.append(f"applications.{key}: label unreadable, row taken by position ({row.where})")
+        self.cursor = max(self.cursor, self.app_rows.index(key) + 1)
+        return self._put(("applications", key), T.APPLICATION_COLUMNS, row, values, cols)
+
+    def _put(self, where: tuple[str, str], names: tuple[str, ...], row: Row,
+             values: list[str], cols: list[int]) -> bool:
+        table, key = where
+        n = len(names)
+        if len(values) > n and any(not is_blank(v) for v in values[:-n]):
+            self.out.flags.append(f"{table}.{key}: {len(values)} cells for {n} columns, kept the last {n}")
+        if len(values) < n:
+            pad = n - len(values)
+            values, cols = [""] * pad + values, [-1] * pad + cols
+        return self._assign(table, key, names, values[-n:], cols[-n:], row)
+
+    def _assign(self, table: str, key: str, names: tuple[str, ...], values: list[str],
+                cols: list[int], row: Row) -> bool:
+        target = self.out.tables[table][key]
+        path = f"{table}/{key}"
+        if any(f"{path}/{name}" in self.out.provenance for name in names):
+            self.out.flags.append(f"{path}: found twice, kept the first ({row.where})")
+            return False
+        for name, value, col in zip(names, values, cols):
+            target[name] = parse_number(value) if value else None
+            self.out.provenance[f"{path}/{name}"] = f"{row.where} col {col + 1}" if col >= 0 else f"{row.where} (absent)"
+        return True
+
+
+def _empty_tables(template: str) -> dict[str, dict[str, dict[str, Value]]]:
+    return {
+        "active_disclosure": {k: dict.fromkeys(cols) for k, cols in T.ACTIVE_DISCLOSURE[template].items()},
+        "applications": {k: dict.fromkeys(T.APPLICATION_COLUMNS) for k in T.APPLICATION_ROWS[template]},
+        "review_litigation": {k: dict.fromkeys(T.REVIEW_COLUMNS) for k in T.REVIEW_ROWS},
+    }
+
+
+def map_tables(doc: Document, template: str) -> Mapped:
+    """Fill the template's tables from the document's rows; text lines just before a row
+    that has figures but no label of its own are that row's label (pdftotext splits them)."""
+    builder = _Builder(template)
+    pending: list[TextBlock] = []
+    for item in iter_rows(doc):
+        if isinstance(item, TextBlock):
+            text = _WS.sub("", item.text)
+            pending = pending + [item] if len(text) <= _MAX_LABEL_LINE else []
+            continue
+        label = item.label or "".join(_WS.sub("", b.text) for b in pending)
+        if builder.add(item, label) and not item.label:
+            builder.out.consumed_lines.update(id(b) for b in pending)
+        pending = []
+    _flag_missing(builder.out)
+    return builder.out
+
+
+def _flag_missing(out: Mapped) -> None:
+    for table, rows in out.tables.items():
+        missing = [k for k in rows if not any(p.startswith(f"{table}/{k}/") for p in out.provenance)]
+        if missing:
+            out.flags.append(f"{table}: rows not found: {', '.join(missing)}")

@@ -1,0 +1,35 @@
+"""Stage 4: Document -> canonical report (pipelines.reports.parse_document)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pipelines.base import stat
+from pipelines.reports import ParseOutcome, parse_document
+
+logger = logging.getLogger(__name__)
+
+
+def parse_safely(document: Any) -> ParseOutcome:
+    """parse_document, with any parser bug turned into a failed outcome: no input raises."""
+    try:
+        return parse_document(document)
+    except Exception as exc:  # a stage edge: the document is still archived, with the reason
+        logger.exception("parser error")
+        return ParseOutcome(status="failed", error=f"parser error: {type(exc).__name__}: {exc}")
+
+
+class ParsePipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ParsePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if item.duplicate or item.outcome is not None:
+            return item
+        item.outcome = parse_safely(item.document)
+        stat(self.stats, f"parse/{item.outcome.status}")
+        return item

@@ -1,0 +1,157 @@
+"""Metadata and the six text parts of a report, from a Document's text lines.
+
+Line and page breaks that the source put inside a sentence are removed: a line is joined to
+the previous one unless the previous one ends a sentence or the new one opens an item
+("（二）", "2.", "一是"). Chinese joins without a space, so 办/事指南 reads 办事指南.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.document import Document, TextBlock
+
+_MARKUP = re.compile(r"\*\*|__|^#{1,6}\s*|^[-*+]\s+(?=\S)|^>\s*")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:mailto:|https?:)[^)]*\)")
+_SENTENCE_END = re.compile(r"[。！？!?；;：:…]['\"”’」』）)]*$")
+_ITEM_START = re.compile(
+    r"^([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?!\d)"
+    r"|[一二三四五六七八九十]是)"
+)
+_HEADINGS = {
+    1: r"总体情况",
+    2: r"主动公开",
+    3: r"收到和处理|依申请公开",
+    4: r"复议|诉讼",
+    5: r"存在的?主要问题|改进情况",
+    6: r"其他需要报告|其他事项",
+}
+_NUMERALS = "一二三四五六"
+_HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(.+)$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_KIND = re.compile(
+    r"(?:关于)?(?:本级)?(?:政府|政务)?(?:信息(?:与政务)?|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告.*$"
+)
+
+
+def clean_line(text: str) -> str:
+    """Markdown and list markers off, markdown links to their text, ends trimmed."""
+    text = _MD_LINK.sub(r"\1", text.strip())
+    text = _MARKUP.sub("", text).replace("**", "")
+    return text.strip()
+
+
+def heading_number(text: str) -> int | None:
+    """1..6 when the line is the heading of one of the six parts."""
+    m = _HEADING.match(clean_line(text))
+    if not m or len(re.sub(r"\s+", "", m.group(2))) > 32:
+        return None
+    number = _NUMERALS.index(m.group(1)) + 1
+    return number if re.search(_HEADINGS[number], m.group(2)) else None
+
+
+def _joiner(prev: str, nxt: str) -> str | None:
+    """'' or ' ' to join `nxt` onto `prev`; None to start a new paragraph."""
+    if _SENTENCE_END.search(prev) or _ITEM_START.match(nxt):
+        return None
+    if len(prev) <= 20 and _ITEM_START.match(prev):
+        return None  # a short numbered sub-heading stands alone
+    ascii_edge = prev[-1:].isascii() and prev[-1:].isalnum() and nxt[:1].isascii() and nxt[:1].isalnum()
+    return " " if ascii_edge else ""
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines -> paragraphs separated by newlines, with in-sentence breaks removed."""
+    paragraphs: list[str] = []
+    for raw in lines:
+        line = clean_line(raw)
+        if not line:
+            continue
+        glue = _joiner(paragraphs[-1], line) if paragraphs else None
+        if glue is None:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += glue + line
+    return "\n".join(paragraphs)
+
+
+@dataclass(slots=True)
+class Parts:
+    preamble: list[str]
+    sections: dict[str, str | None]
+
+
+def split_sections(doc: Document, skip: set[int] | None = None) -> Parts:
+    """The text lines grouped under the six headings (a heading must come after the last)."""
+    skip = skip or set()
+    current, found = 0, {n: [] for n in range(1, 7)}
+    preamble: list[str] = []
+    for block in doc.blocks:
+        if not isinstance(block, TextBlock) or id(block) in skip:
+            continue
+        number = heading_number(block.text)
+        if number is not None and number > current:
+            current = number
+            continue
+        (found[current] if current else preamble).append(block.text)
+    if current:
+        found[current] = _without_signature(found[current])
+    sections = {str(n): (join_lines(lines) or None) if n <= current else None for n, lines in found.items()}
+    for n, lines in found.items():
+        if not lines and n <= current:
+            sections[str(n)] = ""
+    return Parts(preamble=preamble, sections=sections)
+
+
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_RELEASE_NOTE = re.compile(r"^[（(]此件[^）)]*[）)]$")
+
+
+def _without_signature(lines: list[str]) -> list[str]:
+    """Drop the closing signature block: "XX镇人民政府 / 2021年1月20日 / （此件公开发布）"."""
+    out = list(lines)
+    while out and _RELEASE_NOTE.match(clean_line(out[-1])):
+        out.pop()
+    if out and _DATE_LINE.match(re.sub(r"\s+", "", clean_line(out[-1]))):
+        out.pop()
+        if out and len(clean_line(out[-1])) <= 30 and not _SENTENCE_END.search(clean_line(out[-1])) and len(out) > 1:
+            out.pop()  # the signing body's name, just above the date
+    return out
+
+
+def find_title(doc: Document) -> str | None:
+    """The report's heading, white space removed: the first line that names a report,
+    with the line before it when the title was broken after the body's name."""
+    hint = re.sub(r"\s+", "", doc.title_hint or "")
+    if "报告" in hint and _YEAR.search(hint):
+        return hint  # the page's own title field (HTML meta/h1), cleaner than body lines
+    lines = [clean_line(b.text) for b in doc.blocks[:12] if isinstance(b, TextBlock)]
+    lines = [line for line in lines if line][:8]
+    for i, line in enumerate(lines):
+        compact = re.sub(r"\s+", "", line)
+        if "报告" in compact and len(compact) <= 60 and heading_number(line) is None:
+            if _YEAR.match(compact) and i > 0 and len(lines[i - 1]) <= 30:
+                compact = re.sub(r"\s+", "", lines[i - 1]) + compact
+            return compact
+    return hint or None
+
+
+def year_of(title: str | None, text: str) -> int | None:
+    m = _YEAR.search(title or "")
+    if m:
+        return int(m.group(1))
+    m = re.search(r"统计[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
+    return int(m.group(1)) if m else None
+
+
+def agency_of(title: str | None) -> str | None:
+    """The body the title names: the title without its year and the report's kind."""
+    if not title:
+        return None
+    m = _YEAR.search(title)
+    before, after = (title[: m.start()], title[m.end():]) if m else (title, "")
+    before = re.sub(r"(关于|[（(])$", "", before)
+    if not m:
+        before = _KIND.sub("", before)
+    agency = before or _KIND.sub("", after)
+    return agency or None
