@@ -1,0 +1,159 @@
+"""The archive's click commands: `list`, `show`, `search`. crawler/cli.py adds the rest.
+
+`cli` is an `ArchiveGroup`: any `ArchiveError` raised by any command registered on it
+(ours or the lead's) becomes a `click.ClickException`, i.e. one line and exit status 1.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .db import Archive
+from .errors import ArchiveError, NoArchive
+from .search import search as run_search
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_ARCHIVE = "./nianbao-data"
+
+
+def archive_option(fn: F) -> F:
+    """`--archive DIR` (env NIANBAO_ARCHIVE), passed to the command as `archive_dir`."""
+    return click.option(
+        "--archive", "archive_dir", envvar="NIANBAO_ARCHIVE", default=DEFAULT_ARCHIVE,
+        show_default=True, show_envvar=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Archive directory (archive.db and blobs/).",
+    )(fn)
+
+
+def json_option(fn: F) -> F:
+    """`--json`, passed to the command as `as_json`."""
+    return click.option("--json", "as_json", is_flag=True, help="Output JSON.")(fn)
+
+
+class ArchiveGroup(click.Group):
+    """A click group that turns every ArchiveError into a one-line ClickException."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=ArchiveGroup)
+def cli() -> None:
+    """nianbao: crawl, deduplicate, parse and search Chinese government
+    information-disclosure annual reports (政府信息公开工作年度报告, 年报)."""
+
+
+@contextmanager
+def open_existing(archive_dir: Path) -> Iterator[Archive]:
+    """Open an archive that must already exist."""
+    try:
+        archive = Archive.open(archive_dir, create=False)
+    except NoArchive:
+        raise click.ClickException(
+            f"no archive at {archive_dir} (run `nianbao crawl` or `nianbao demo` first)"
+        ) from None
+    with archive:
+        yield archive
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    """Left-aligned columns, padded by display width (a Chinese character counts as 2)."""
+    cells = [headers] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    return ["  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip()
+            for row in cells]
+
+
+@cli.command(name="list")
+@archive_option
+@json_option
+def list_cmd(archive_dir: Path, as_json: bool) -> None:
+    """List the reports in the archive."""
+    with open_existing(archive_dir) as archive:
+        reports = archive.list_reports()
+    if as_json:
+        echo_json(reports)
+        return
+    rows = [[r["id"], r["year"], r["template"], r["agency"], r["title"], len(r["copies"]),
+             sum(len(c["urls"]) for c in r["copies"])] for r in reports]
+    headers = ["id", "year", "template", "agency", "title", "copies", "urls"]
+    for line in format_table(headers, rows):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("report_id", metavar="ID", type=int)
+@archive_option
+@json_option
+def show(report_id: int, archive_dir: Path, as_json: bool) -> None:
+    """Show one report: its fields, failing checks and copies."""
+    with open_existing(archive_dir) as archive:
+        report = archive.get_report(report_id)
+    if as_json:
+        echo_json(report)
+        return
+    for line in _show_lines(report):
+        click.echo(line)
+
+
+def _show_lines(report: dict[str, Any]) -> Iterator[str]:
+    yield str(report["title"])
+    yield f"agency:   {report['agency']}"
+    yield f"year:     {report['year']}"
+    yield f"template: {report['template']}"
+    failing = [c for c in report["checks"] or [] if c.get("status") == "fail"]
+    yield f"checks:   {len(report['checks'] or [])}, failing {len(failing)}"
+    for c in failing:
+        yield f"  FAIL {c['rule']}: {c.get('left')} != {c.get('right')}"
+    for flag in report["flags"] or []:
+        yield f"  flag: {flag}"
+    yield f"copies:   {len(report['copies'])}"
+    for c in report["copies"]:
+        mark = "*" if c["sha256"] == report.get("primary_sha256") else " "
+        yield f" {mark}{c['sha256'][:12]}  {c['format']}  {c['size']} bytes  {c['status']}"
+        for u in c["urls"]:
+            seen = f"seen {u['times_seen']}x, {u['first_seen']} .. {u['last_seen']}"
+            yield f"    {u['url']}  ({seen})"
+
+
+@cli.command(name="search")
+@click.argument("query", nargs=-1, required=True)
+@archive_option
+@json_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
+              help="Most hits to show; 0 for all.")
+@click.option("--year", type=int, help="Only reports for this year.")
+@click.option("--agency", help="Only agencies whose name contains this.")
+@click.option("--template", type=click.Choice(["2019", "2021"]), help="Only this template.")
+def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: int,
+               year: int | None, agency: str | None, template: str | None) -> None:
+    """Find reports whose text contains QUERY (exact substring; several terms: all of them)."""
+    with open_existing(archive_dir) as archive:
+        hits = run_search(archive.db, " ".join(query), limit=limit, year=year,
+                          agency=agency, template=template)
+    if as_json:
+        echo_json([asdict(h) for h in hits])
+        return
+    for h in hits:
+        click.echo(f"{h.id} {h.year} {h.agency} {h.title}")
+        click.echo(f"    {h.snippet}")

@@ -1,0 +1,31 @@
+"""The dependency rules of style.md: archive imports neither scrapy nor pipelines/crawler;
+in pipelines only the *Pipeline wrappers may touch scrapy; only crawler imports both."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_archive_imports_no_scrapy_pipelines_or_crawler() -> None:
+    for path in (REPO / "archive").glob("*.py"):
+        bad = _imports(path) & {"scrapy", "twisted", "pipelines", "crawler"}
+        assert not bad, f"{path.name} imports {bad}"
+
+
+def test_pipelines_import_no_crawler_and_no_scrapy() -> None:
+    for path in (REPO / "pipelines").glob("*.py"):
+        bad = _imports(path) & {"crawler", "scrapy", "twisted"}
+        assert not bad, f"{path.name} imports {bad}"
