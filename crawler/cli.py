@@ -171,6 +171,8 @@ def _sample_search(archive_dir: Path, query: str) -> None:
 
 
 def main() -> None:
+    import crawler.maintenance  # noqa: F401  (registers reparse and friends)
+
     cli(prog_name="nianbao")
 
 

@@ -87,6 +87,8 @@ def parse_document(doc: Document) -> ParseOutcome:
     if not is_report:  # still described, so the archive can show what it was
         return ParseOutcome(status="not_report", report=report,
                             error=f"not an annual information-disclosure report: {title!r}")
+    if year is None:  # a report is identified by (agency, year): without a year it cannot be filed
+        return ParseOutcome(status="failed", report=report, error="no report year in the title or text")
     flags = list(mapped.flags) if found and mapped else []
     flags += [f"sections: part {n} not found" for n, body in parts.sections.items() if body is None]
     return ParseOutcome(status="parsed", report=report, flags=flags,
