@@ -45,11 +45,22 @@ def _where(table: TableBlock, r: int) -> str:
     return f"{page}table {table.index + 1} row {r + 1}{line}"
 
 
-def _numeric_columns(table: TableBlock) -> set[int]:
-    return {c for row in table.rows for c, cell in enumerate(row) if is_number(cell)}
+def _figure_edge(table: TableBlock) -> int | None:
+    """The column of the rightmost figure, when at least 80% of figure rows agree on it.
+
+    A grid is only trusted as exact when its rows line up: then a blank in the last column
+    is a real blank. Grids rebuilt from tab-separated text are rectangular but ragged inside
+    (labels span a varying number of cells); they are read like text.
+    """
+    edges = [max(c for c, cell in enumerate(row) if is_number(cell))
+             for row in table.rows if any(is_number(cell) for cell in row)]
+    if not edges:
+        return None
+    edge = max(set(edges), key=edges.count)
+    return edge if edges.count(edge) >= 0.8 * len(edges) else None
 
 
-def _split(cells: list[str], keep: set[int] | None) -> tuple[str, list[str], list[int]]:
+def _split(cells: list[str]) -> tuple[str, list[str], list[int]]:
     """Label = the cells before the trailing run of figure cells; figures = that run."""
     cut = len(cells)
     while cut > 0 and is_value(cells[cut - 1]):
@@ -58,7 +69,7 @@ def _split(cells: list[str], keep: set[int] | None) -> tuple[str, list[str], lis
     for cell in cells[:cut]:
         if cell.strip() and (not label_cells or label_cells[-1] != cell):
             label_cells.append(cell)  # merged cells repeat their text once per column
-    cols = [c for c in range(cut, len(cells)) if keep is None or c in keep]
+    cols = list(range(cut, len(cells)))
     return _WS.sub("", "".join(label_cells)), [cells[c] for c in cols], cols
 
 
@@ -68,10 +79,10 @@ def iter_rows(doc: Document) -> Iterator[Row | TextBlock]:
         if isinstance(block, TextBlock):
             yield block
             continue
-        keep = _numeric_columns(block) if block.exact_columns else None
+        edge = _figure_edge(block) if block.exact_columns else None
         for r, cells in enumerate(block.rows):
-            label, values, cols = _split(cells, keep)
-            yield Row(label, values, cols, _where(block, r), block.exact_columns)
+            label, values, cols = _split(cells if edge is None else cells[: edge + 1])
+            yield Row(label, values, cols, _where(block, r), edge is not None)
 
 
 def _trimmed(row: Row) -> tuple[list[str], list[int]]:

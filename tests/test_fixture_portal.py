@@ -1,0 +1,221 @@
+"""The fixture portal over real HTTP on loopback: pages, paging, tables, PDF, duplicate."""
+from __future__ import annotations
+
+import re
+import subprocess
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import lxml.html
+import pytest
+
+from crawler.fixture_portal import FixturePortal, build_site, cache_root, ensure_site, site_key
+from crawler.settings import USER_AGENT
+
+
+@dataclass
+class Fetched:
+    status: int
+    content_type: str
+    body: bytes
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with FixturePortal() as running:
+        yield running
+
+
+def fetch(portal: FixturePortal, path: str) -> Fetched:
+    try:
+        with urllib.request.urlopen(portal.url_for(path), timeout=10) as resp:
+            return Fetched(resp.status, resp.headers.get("Content-Type", ""), resp.read())
+    except urllib.error.HTTPError as err:
+        return Fetched(err.code, err.headers.get("Content-Type", ""), err.read())
+
+
+def html_of(portal: FixturePortal, path: str) -> lxml.html.HtmlElement:
+    got = fetch(portal, path)
+    assert got.status == 200, path
+    assert got.content_type == "text/html; charset=utf-8"
+    return lxml.html.fromstring(got.body.decode("utf-8"))
+
+
+def hrefs(doc: lxml.html.HtmlElement) -> list[str]:
+    return doc.xpath("//a/@href")
+
+
+def editor(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    found = doc.xpath("//div[@class='TRS_Editor']")
+    assert len(found) == 1
+    return found[0]
+
+
+# What the seed text says the page must contain, computed from the seed alone.
+def is_separator(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and "-" in s and re.fullmatch(r"[|\s:-]+", s) is not None
+
+
+def is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return len(s) > 1 and s.startswith("|") and s.endswith("|") and not is_separator(line)
+
+
+def seed_table_shape(text: str) -> tuple[int, int]:
+    """(rows, cells) of the seed's tab and pipe tables."""
+    rows = cells = 0
+    for line in text.splitlines():
+        if "\t" in line and line.strip():
+            rows, cells = rows + 1, cells + len(line.split("\t"))
+        elif is_pipe_row(line):
+            rows, cells = rows + 1, cells + len(line.strip()[1:-1].split("|"))
+    return rows, cells
+
+
+def seed_chars(text: str) -> str:
+    """The seed's characters without markdown markers, cell separators and whitespace."""
+    kept = []
+    for line in text.splitlines():
+        if is_separator(line):
+            continue
+        line = line.replace("|", "") if is_pipe_row(line) else line
+        kept.append(re.sub(r"^\s*#{1,6}\s+", "", line).replace("**", ""))
+    return re.sub(r"\s+", "", "".join(kept))
+
+
+def test_home_page_links_navigation(portal):
+    for path in ("/", "/index.html"):
+        links = hrefs(html_of(portal, path))
+        assert "/xxgk/index.html" in links
+        assert "/xxgk/zfxxgknb/index.html" in links
+    assert portal.url.startswith("http://127.0.0.1:")
+
+
+def test_disclosure_area_leads_to_every_column(portal):
+    directory = hrefs(html_of(portal, "/xxgk/bmxxgkml/index.html"))
+    town_columns = [c for c in portal.manifest.columns if c.startswith("/xxgk/bmxxgkml/")]
+    assert len(town_columns) == 5
+    for column in town_columns:
+        body_index = column.rsplit("/", 2)[0] + "/index.html"
+        assert body_index in directory
+        assert column in hrefs(html_of(portal, body_index))
+
+
+def test_summary_column_has_two_list_pages(portal):
+    first, second = portal.manifest.list_pages[-2:]
+    assert (first, second) == ("/xxgk/zfxxgknb/index.html", "/xxgk/zfxxgknb/index_1.html")
+    assert "index_1.html" in hrefs(html_of(portal, first))
+    page2 = html_of(portal, second)
+    assert "index.html" in hrefs(page2)
+    distractor = portal.manifest.non_reports[0]
+    listed = {urljoin(second, h) for h in hrefs(page2)}
+    assert distractor in listed  # only the second page lists it
+    assert distractor.rsplit("/", 1)[1] not in fetch(portal, first).body.decode()
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_detail_page_has_real_tables_from_the_seed(portal, seeds_dir: Path, index: int):
+    entry = portal.manifest.seeds[index]
+    text = (seeds_dir / entry.seed).read_text(encoding="utf-8")
+    doc = html_of(portal, entry.pages[0])
+    body = editor(doc)
+    rows, cells = seed_table_shape(text)
+    assert len(body.xpath(".//table//tr")) == rows
+    assert len(body.xpath(".//table//td")) == cells
+    assert body.xpath("./h1")[0].text_content() == entry.title
+    assert re.sub(r"\s+", "", body.text_content()) == seed_chars(text)
+    assert "发布时间：" in doc.text_content() and doc.xpath("//div[@class='position']")
+
+
+def test_seed_without_tables_is_lines_of_text(portal, seeds_dir: Path):
+    entry = portal.manifest.seed("004_263e26bc4ac5d9ca.txt")
+    text = (seeds_dir / entry.seed).read_text(encoding="utf-8")
+    body = editor(html_of(portal, entry.pages[0]))
+    assert seed_table_shape(text) == (0, 0) and not body.xpath(".//table")
+    nonblank = [line for line in text.splitlines() if line.strip()]
+    assert len(body.xpath("./p")) == len(nonblank) - 2  # two title lines form the <h1>
+
+
+def test_pdf_attachment_is_a_real_pdf_of_the_report(portal, tmp_path: Path):
+    entry = portal.manifest.seed("000_1ec810995bb02083.txt")
+    (pdf_path,) = entry.attachments
+    doc = html_of(portal, entry.pages[0])
+    link = doc.xpath("//div[@class='article-fj']//a")[0]
+    assert link.get("href") == "./" + pdf_path.rsplit("/", 1)[1]
+    assert link.text_content().endswith(".pdf")
+    got = fetch(portal, pdf_path)
+    assert got.status == 200 and got.content_type == "application/pdf"
+    assert got.body.startswith(b"%PDF-")
+    (tmp_path / "r.pdf").write_bytes(got.body)
+    out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    flat = re.sub(r"\s+", "", out)
+    assert "联系电话：0955-8806399" in flat
+    assert "沙坡头区东园镇人民政府2020年政府信息公开工作年度报告" in flat
+
+
+def test_duplicate_pair_serves_identical_bytes(portal):
+    first, second = portal.manifest.duplicate_pair
+    assert first != second
+    a, b = fetch(portal, first), fetch(portal, second)
+    assert a.status == b.status == 200 and a.body == b.body
+    assert portal.manifest.seed("002_dd629de2baaa1d45.txt").pages == [first, second]
+
+
+def test_non_report_pages(portal):
+    (distractor,) = portal.manifest.non_reports
+    doc = html_of(portal, distractor)
+    assert "法治政府建设年度报告" in editor(doc).xpath("./h1")[0].text_content()
+    assert not doc.xpath("//table") and len(editor(doc).xpath("./p")) > 5
+    for path in portal.manifest.other_pages:
+        assert "年度报告" not in html_of(portal, path).xpath("//h1")[0].text_content()
+
+
+def test_robots_txt_allows_all(portal):
+    got = fetch(portal, "/robots.txt")
+    assert got.status == 200 and got.content_type == "text/plain; charset=utf-8"
+    robots = urllib.robotparser.RobotFileParser()
+    robots.parse(got.body.decode().splitlines())
+    assert robots.can_fetch(USER_AGENT, portal.url_for(portal.manifest.seeds[0].pages[0]))
+
+
+def test_every_manifest_path_is_served(portal):
+    m = portal.manifest
+    paths = m.candidates() + m.list_pages + m.other_pages + m.navigation + m.off_topic
+    assert all(fetch(portal, p).status == 200 for p in paths)
+
+
+def test_missing_pages_and_folders_are_404(portal):
+    assert fetch(portal, "/xxgk/nope.html").status == 404
+    assert fetch(portal, "/xxgk/zfxxgknb/202401/").status == 404  # no directory listing
+
+
+def test_site_is_cached_and_reused():
+    root, manifest = ensure_site()
+    stamp = (root.parent / "manifest.json").stat().st_mtime_ns
+    again, _ = ensure_site()
+    assert again == root and (root.parent / "manifest.json").stat().st_mtime_ns == stamp
+    assert root.parent.name == f"fixture-{site_key()}" and manifest.key == site_key()
+
+
+def test_cache_location_is_overridable(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("NIANBAO_FIXTURE_CACHE", str(tmp_path))
+    assert cache_root() == tmp_path
+    monkeypatch.delenv("NIANBAO_FIXTURE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "nianbao"
+
+
+def test_build_is_deterministic(tmp_path: Path):
+    cached_root, cached = ensure_site()
+    fresh = build_site(tmp_path / "site")
+    assert fresh == cached
+    for page in cached_root.rglob("*.html"):
+        assert (tmp_path / "site" / page.relative_to(cached_root)).read_bytes() == page.read_bytes()
+    for pdf in cached_root.rglob("*.pdf"):
+        assert (tmp_path / "site" / pdf.relative_to(cached_root)).read_bytes()[:5] == b"%PDF-"

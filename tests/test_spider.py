@@ -1,0 +1,211 @@
+"""The portal spider, crawling the fixture portal in a child process (a reactor per crawl)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.fixture_portal import FixturePortal, Hit
+from crawler.runner import project_settings
+from crawler.settings import USER_AGENT
+from crawler.sources import resolve
+from crawler.spiders.portal import PortalSpider
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+
+
+class CollectorPipeline:
+    """Test pipeline (loaded in the child): one JSON line per item, body as its sha256."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CollectorPipeline:
+        return cls(crawler.settings.get("COLLECT_PATH"))
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.handle = open(self.path, "w", encoding="utf-8")
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.handle.close()
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        row = {k: getattr(item, k) for k in (
+            "url", "column", "link_text", "referer", "content_type", "filename", "status",
+            "etag", "last_modified", "source", "fetched_at")}
+        row["size"] = len(item.body)
+        row["sha256"] = hashlib.sha256(item.body).hexdigest()
+        self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return item
+
+
+@dataclass
+class Crawl:
+    stats: dict[str, Any]
+    items: list[dict[str, Any]]
+    hits: list[Hit]  # the requests the portal saw during this crawl
+
+    def paths(self) -> list[str]:
+        return sorted(urlsplit(i["url"]).path for i in self.items)
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with FixturePortal() as running:
+        yield running
+
+
+def run_crawl_child(portal: FixturePortal, target: str, workdir: Path,
+                    extra: dict[str, Any] | None = None) -> Crawl:
+    """`python3 -m crawler.runner` from an unrelated cwd, with the collector pipeline."""
+    out = workdir / "items.jsonl"
+    overrides = {"ITEM_PIPELINES": {"test_spider.CollectorPipeline": 100},
+                 "COLLECT_PATH": str(out), **(extra or {})}
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(TESTS), str(REPO), env.get("PYTHONPATH", "")])
+    before = len(portal.hits)
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.runner", target, "--fast",
+         "--settings-json", json.dumps(overrides)],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return Crawl(json.loads(done.stdout.splitlines()[-1]), items, portal.hits[before:])
+
+
+@pytest.fixture(scope="module")
+def crawl(portal, tmp_path_factory) -> Crawl:
+    return run_crawl_child(portal, portal.url, tmp_path_factory.mktemp("crawl"))
+
+
+@pytest.fixture(scope="module")
+def profile_crawl(portal, tmp_path_factory) -> Crawl:
+    """The same portal by a configured source name: a profile for its /xxgk/ area."""
+    workdir = tmp_path_factory.mktemp("profile")
+    url = portal.url
+    (workdir / "sources.toml").write_text(f"""
+[sources.fixture]
+title = "fixture portal"
+root_url = "{url}"
+allowed_domains = ["127.0.0.1"]
+start_urls = ["{url}xxgk/zfxxgknb/index.html", "{url}xxgk/bmxxgkml/index.html"]
+follow_patterns = ['^/xxgk/']
+column_patterns = ['^/xxgk/zfxxgknb/', '^/xxgk/bmxxgkml/[^/]+/xxgknb_\\d+/']
+detail_patterns = ['/t\\d{{8}}_\\d+\\.html$']
+""", encoding="utf-8")
+    return run_crawl_child(portal, "fixture", workdir,
+                           {"PORTAL_SOURCES_FILE": str(workdir / "sources.toml")})
+
+
+def test_yields_exactly_the_candidate_documents(crawl, portal):
+    assert crawl.paths() == portal.manifest.candidates()  # sorted, so each exactly once
+    assert crawl.stats["item_scraped_count"] == len(portal.manifest.candidates())
+
+
+def test_yields_no_list_navigation_or_other_pages(crawl, portal):
+    m = portal.manifest
+    unwanted = set(m.list_pages + m.navigation + m.other_pages + ["/"])
+    assert not unwanted & set(crawl.paths())
+    assert crawl.stats["portal/not_candidate"] >= 1  # the 工作要点 was read, then dropped
+
+
+def test_items_carry_exact_bytes_and_headers(crawl, portal):
+    for item in crawl.items:
+        path = urlsplit(item["url"]).path
+        served = (portal.root / path.lstrip("/")).read_bytes()
+        assert item["sha256"] == hashlib.sha256(served).hexdigest() and item["status"] == 200
+        assert item["last_modified"] and item["source"] == "127.0.0.1"
+        fetched = datetime.fromisoformat(item["fetched_at"])
+        assert fetched.utcoffset() == timezone.utc.utcoffset(None)
+        assert item["filename"] == path.rsplit("/", 1)[1]
+        expected = "application/pdf" if path.endswith(".pdf") else "text/html; charset=utf-8"
+        assert item["content_type"] == expected
+
+
+def test_report_pages_record_their_column_and_link_text(crawl, portal):
+    by_path = {urlsplit(i["url"]).path: i for i in crawl.items}
+    for entry in portal.manifest.seeds:
+        for page in entry.pages:
+            item = by_path[page]
+            assert urlsplit(item["column"]).path in entry.columns
+            assert item["referer"] == item["column"] and item["link_text"] == entry.title
+    dup = by_path[portal.manifest.duplicate_pair[1]]
+    assert urlsplit(dup["column"]).path == "/xxgk/zfxxgknb/index.html"
+
+
+def test_attachment_item_comes_from_its_report_page(crawl, portal):
+    entry = portal.manifest.seed("000_1ec810995bb02083.txt")
+    (pdf,) = [i for i in crawl.items if i["url"].endswith(".pdf")]
+    assert urlsplit(pdf["url"]).path == entry.attachments[0]
+    assert urlsplit(pdf["referer"]).path == entry.pages[0]
+    assert urlsplit(pdf["column"]).path in entry.columns
+    assert pdf["link_text"] == f"{entry.title}.pdf"
+
+
+def test_never_leaves_the_portal_host(crawl, portal):
+    host = f"127.0.0.1:{portal.port}"
+    assert {h.host for h in crawl.hits} == {host}
+    assert {urlsplit(i["url"]).netloc for i in crawl.items} == {host}
+    assert crawl.stats["offsite/filtered"] >= 4  # 政务服务 and the footer's links
+    assert "downloader/exception_count" not in crawl.stats
+
+
+def test_polite_crawl_identifies_itself_and_reads_robots(crawl):
+    assert crawl.hits[0].path == "/robots.txt"
+    assert {h.user_agent for h in crawl.hits} == {USER_AGENT}
+    assert crawl.stats["robotstxt/request_count"] == 1
+
+
+def test_skips_detail_links_that_are_no_reports(crawl, portal):
+    requested = {h.path for h in crawl.hits}
+    assert not requested & set(portal.manifest.off_topic)  # news, the application form
+    assert crawl.stats["portal/detail_skipped"] >= 2
+    assert set(portal.manifest.list_pages) <= requested  # paging followed
+
+
+def test_profile_crawl_finds_the_same_documents_with_fewer_requests(profile_crawl, crawl, portal):
+    assert profile_crawl.paths() == portal.manifest.candidates()
+    assert all(h.path.startswith("/xxgk/") or h.path == "/robots.txt" for h in profile_crawl.hits)
+    assert len(profile_crawl.hits) < len(crawl.hits)
+
+
+def test_spt_profile_starts_in_its_disclosure_columns():
+    spt = resolve("spt")
+    assert spt.title == "中卫市沙坡头区人民政府" and not spt.needs_browser
+    assert urlsplit(spt.root_url).hostname == "www.spt.gov.cn"
+    assert all(urlsplit(u).path.startswith("/xxgk/") for u in spt.start_urls)
+    assert spt.is_column("https://www.spt.gov.cn/xxgk/bmxxgkml/dyz_25291/xxgknb_25299/index_1.html")
+    assert spt.is_detail("https://www.spt.gov.cn/xxgk/zfxxgknb/202401/t20240118_4107034.html")
+    assert not spt.follows("https://www.spt.gov.cn/xwzx/index.html")
+
+
+def test_unknown_source_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown source 'nope'"):
+        resolve("nope")
+
+
+def test_project_settings_are_polite_and_fast_mode_drops_delays():
+    settings = project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.5 and settings["USER_AGENT"] == USER_AGENT
+    assert settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == "/usr/bin/chromium"
+    assert list(settings.getdict("ITEM_PIPELINES")) == [
+        "pipelines.download.BlobPipeline", "pipelines.dedup.DedupPipeline",
+        "pipelines.extract.ExtractPipeline", "pipelines.parse.ParsePipeline",
+        "pipelines.store.ArchivePipeline"]
+    fast = project_settings({"NIANBAO_FAST": True})
+    PortalSpider.update_settings(fast)
+    assert fast.getfloat("DOWNLOAD_DELAY") == 0 and not fast.getbool("AUTOTHROTTLE_ENABLED")
