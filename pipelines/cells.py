@@ -4,17 +4,20 @@ A blank stays a blank: "", "—", "/", "无" are `None`, never 0 (spec: blank �
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "－", "–", "/", "／", "\\", "无", "空", "null", "NULL"})
+_WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+\-]?\d+(\.\d+)?$")
 _THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+@functools.lru_cache(maxsize=8192)  # cells repeat ("0", "") and every row is read more than once
 def normalise(cell: str) -> str:
     """Full-width digits and signs to ASCII (NFKC), white space removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell or ""))
+    return _WS.sub("", unicodedata.normalize("NFKC", cell or ""))
 
 
 def is_blank(cell: str) -> bool:

@@ -34,9 +34,10 @@ def _squash(text: str) -> str:
 def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
     """The table's grid with merged cells repeated; True when every row has the same width."""
     grid: dict[tuple[int, int], str] = {}
-    widths: list[int] = []
+    widths: dict[int, int] = {}
+    n_rows = 0
     for r, tr in enumerate(table.iter("tr")):
-        c = 0
+        n_rows, c = r + 1, 0
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
@@ -47,12 +48,12 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid.setdefault((r + dr, c + dc), text)
+                widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
             c += colspan
-        widths.append(max([k[1] + 1 for k in grid if k[0] == r], default=0))
-    n_rows = len(widths)
-    n_cols = max(widths, default=0)
+    row_widths = [widths.get(r, 0) for r in range(n_rows)]
+    n_cols = max(row_widths, default=0)
     rows = [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
-    return rows, len(set(widths)) <= 1
+    return rows, len(set(row_widths)) <= 1
 
 
 def _span(cell: etree._Element, name: str) -> int:

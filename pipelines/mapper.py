@@ -203,7 +203,8 @@ def map_tables(doc: Document, template: str) -> Mapped:
 
 
 def _flag_missing(out: Mapped) -> None:
+    found = {tuple(path.split("/")[:2]) for path in out.provenance}
     for table, rows in out.tables.items():
-        missing = [k for k in rows if not any(p.startswith(f"{table}/{k}/") for p in out.provenance)]
+        missing = [k for k in rows if (table, k) not in found]
         if missing:
             out.flags.append(f"{table}: rows not found: {', '.join(missing)}")
