@@ -41,13 +41,29 @@ def clean_line(text: str) -> str:
     return text.strip()
 
 
-def heading_number(text: str) -> int | None:
-    """1..6 when the line is the heading of one of the six parts."""
+def heading_split(text: str) -> tuple[int, str] | None:
+    """(1..6, body text after the heading) when the line opens one of the six parts.
+
+    A heading stands alone ("一、总体情况") or begins a paragraph ("一、总体情况。2022年…"):
+    then the part's name must occur within the first characters and ends at 。/：/space.
+    """
     m = _HEADING.match(clean_line(text))
-    if not m or len(re.sub(r"\s+", "", m.group(2))) > 32:
+    if not m:
         return None
     number = _NUMERALS.index(m.group(1)) + 1
-    return number if re.search(_HEADINGS[number], m.group(2)) else None
+    rest = m.group(2).strip()
+    if len(re.sub(r"\s+", "", rest)) <= 32:
+        return (number, "") if re.search(_HEADINGS[number], rest) else None
+    head = re.match(r"^(.{2,30}?)(?:[。：:]|\s)\s*(.+)$", rest)
+    if head and re.search(_HEADINGS[number], head.group(1)):
+        return number, head.group(2).strip()
+    return None
+
+
+def heading_number(text: str) -> int | None:
+    """1..6 when the line is (or opens with) the heading of one of the six parts."""
+    split = heading_split(text)
+    return split[0] if split else None
 
 
 def _joiner(prev: str, nxt: str) -> str | None:
@@ -89,9 +105,11 @@ def split_sections(doc: Document, skip: set[int] | None = None) -> Parts:
     for block in doc.blocks:
         if not isinstance(block, TextBlock) or id(block) in skip:
             continue
-        number = heading_number(block.text)
-        if number is not None and number > current:
-            current = number
+        split = heading_split(block.text)
+        if split is not None and split[0] > current:
+            current = split[0]
+            if split[1]:
+                found[current].append(split[1])
             continue
         (found[current] if current else preamble).append(block.text)
     if current:
