@@ -15,6 +15,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from pipelines.cells import is_number
 from pipelines.document import Document, TableBlock
 from pipelines.textdoc import add_line
 from pipelines.sniff import decode_text
@@ -47,7 +48,8 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    grid.setdefault((r + dr, c + dc), text)
+                    # a label repeats over its span; a figure counts once (in its first column)
+                    grid.setdefault((r + dr, c + dc), "" if dc and is_number(text) else text)
                 widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
             c += colspan
     row_widths = [widths.get(r, 0) for r in range(n_rows)]

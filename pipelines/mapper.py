@@ -28,7 +28,8 @@ class Row:
     values: list[str]  # the trailing figure cells, raw
     columns: list[int]  # the source column of each figure cell
     where: str  # provenance of the row, e.g. "table 3 row 7"
-    exact: bool  # the grid has real cell structure
+    exact: bool  # the grid's rows line up: a trailing blank is a real blank
+    structured: bool = False  # the grid has real cell structure (HTML, DOCX, ruled PDF)
 
 
 @dataclass(slots=True)
@@ -81,8 +82,11 @@ def iter_rows(doc: Document) -> Iterator[Row | TextBlock]:
             continue
         edge = _figure_edge(block) if block.exact_columns else None
         for r, cells in enumerate(block.rows):
-            label, values, cols = _split(cells if edge is None else cells[: edge + 1])
-            yield Row(label, values, cols, _where(block, r), edge is not None)
+            if edge is not None:  # blanks right of the table's figure edge are padding
+                last = max((c for c, cell in enumerate(cells) if is_number(cell)), default=-1)
+                cells = cells[: max(edge, last) + 1]
+            label, values, cols = _split(cells)
+            yield Row(label, values, cols, _where(block, r), edge is not None, block.exact_columns)
 
 
 def _trimmed(row: Row) -> tuple[list[str], list[int]]:
@@ -102,12 +106,13 @@ class _Builder:
         self.app_rows = T.APPLICATION_ROWS[template]
         self.out = Mapped(tables=_empty_tables(template))
         self.cursor = 0  # next applications row expected, for rows whose label was lost
+        self.tentative: set[str] = set()  # rows read from all-blank cells, replaceable
 
     def add(self, row: Row, label: str) -> bool:
         values, cols = _trimmed(row)
         numbers = sum(is_number(v) for v in values)
-        if not numbers:  # header rows ("…总计", "其他") and empty rows carry no figures
-            return False
+        if not numbers:
+            return self._blank_row(row, label, row.values, row.columns)
         active = T.match_row(label, T.ACTIVE_ROW_SPECS)
         if active and active in self.active_cols and len(values) <= 4:
             return self._put_active(active, row, values, cols)
@@ -122,6 +127,31 @@ class _Builder:
         if len(values) >= 6 and self.cursor < len(self.app_rows):
             return self._put_app(self.app_rows[self.cursor], row, values, cols, guessed=True)
         return False
+
+    def _blank_row(self, row: Row, label: str, values: list[str], cols: list[int]) -> bool:
+        """A labelled row with every figure cell blank, in a real grid: its cells are known
+        blanks. Kept tentatively: header rows ("…总计") look the same, so any later row with
+        figures for the same key replaces it, and it never moves the position cursor."""
+        if not (row.structured and values):
+            return False  # text-rebuilt header lines and empty rows carry no figures
+        active = T.match_row(label, T.ACTIVE_ROW_SPECS)
+        if active in self.active_cols:
+            key, table, names = active, "active_disclosure", self.active_cols[active]
+        else:
+            app = T.match_row(label, T.APPLICATION_ROW_SPECS)
+            if app not in self.app_rows:
+                return False
+            key, table, names = app, "applications", T.APPLICATION_COLUMNS
+        if any(f"{table}/{key}/{n}" in self.out.provenance for n in names):
+            return False
+        cursor = self.cursor
+        if table == "active_disclosure":
+            done = self._put_active(key, row, values, cols)
+        else:
+            done = self._put((table, key), names, row, values, cols)
+        self.cursor = cursor
+        self.tentative.add(f"{table}/{key}")
+        return done
 
     def _put_active(self, key: str, row: Row, values: list[str], cols: list[int]) -> bool:
         names = self.active_cols[key]
@@ -167,6 +197,10 @@ class _Builder:
                 cols: list[int], row: Row) -> bool:
         target = self.out.tables[table][key]
         path = f"{table}/{key}"
+        if path in self.tentative:
+            self.tentative.discard(path)
+            for name in names:
+                self.out.provenance.pop(f"{path}/{name}", None)
         if any(f"{path}/{name}" in self.out.provenance for name in names):
             self.out.flags.append(f"{path}: found twice, kept the first ({row.where})")
             return False

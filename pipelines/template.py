@@ -112,7 +112,7 @@ APPLICATION_ROW_SPECS = (
     RowSpec("declined_confirmation", (r"重新出具", r"确认或重新", r"已获取信息", r"以获取信息")),
     RowSpec("other_no_correction", (r"不补正", r"逾期不补")),
     RowSpec("other_unpaid_fee", (r"缴纳费用", r"收费通知")),
-    RowSpec("other_misc", (r"^[(（]?六[)）]?其他处理3[.．、]?其他$", r"^3[.．、]其他$", r"^3其他$")),
+    RowSpec("other_misc", (r"(?<!\d)3[.．、]?其他$",)),
     RowSpec("other_processing", (r"其他处理",)),
     RowSpec("total_processed", (r"总计", r"合计")),
     RowSpec("partially_granted", (r"部分公开",)),
