@@ -125,6 +125,10 @@ class _Builder:
         if app:
             return self._put_app(app, row, values, cols, guessed=False)
         if len(values) >= 6 and self.cursor < len(self.app_rows):
+            fuzzy = T.fuzzy_row(label, self.app_rows[self.cursor:]) if label else None
+            if fuzzy:
+                self.out.flags.append(f"applications.{fuzzy}: label {label!r} read by resemblance ({row.where})")
+                return self._put_app(fuzzy, row, values, cols, guessed=False)
             return self._put_app(self.app_rows[self.cursor], row, values, cols, guessed=True)
         return False
 

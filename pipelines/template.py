@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -151,3 +152,57 @@ def template_for(markers: str, year: int | None) -> str | None:
     if year is not None and year >= 2019:
         return "2021" if year >= 2021 else "2019"
     return None
+
+
+# The labels as the templates print them, for rows whose keywords OCR garbled.
+APPLICATION_LABELS = {
+    "new_received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "withheld_state_secret": "1.属于国家秘密",
+    "withheld_prohibited_by_law": "2.其他法律行政法规禁止公开",
+    "withheld_security_stability": "3.危及“三安全一稳定”",
+    "withheld_third_party_rights": "4.保护第三方合法权益",
+    "withheld_internal_affairs": "5.属于三类内部事务信息",
+    "withheld_process_information": "6.属于四类过程性信息",
+    "withheld_enforcement_files": "7.属于行政执法案卷",
+    "withheld_query_matters": "8.属于行政查询事项",
+    "unavailable_not_held": "1.本机关不掌握相关政府信息",
+    "unavailable_needs_creation": "2.没有现成信息需要另行制作",
+    "unavailable_unclear": "3.补正后申请内容仍不明确",
+    "declined_petition": "1.信访举报投诉类申请",
+    "declined_repeated": "2.重复申请",
+    "declined_publication": "3.要求提供公开出版物",
+    "declined_excessive": "4.无正当理由大量反复申请",
+    "declined_confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    "other_processing": "（六）其他处理",
+    "other_no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other_unpaid_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other_misc": "3.其他",
+    "total_processed": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+_LABEL_NOISE = re.compile(r"[\s\d.．、,，()（）“”\"'：:;；]")
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(_LABEL_NOISE.sub("", text))
+
+
+def fuzzy_row(label: str, candidates: tuple[str, ...], threshold: float = 0.6) -> str | None:
+    """The candidate row whose printed label shares most characters with `label` (OCR
+    noise tolerant: a garbled character or two still leaves most of the label), or None."""
+    got = _bag(label)
+    if sum(got.values()) < 3:
+        return None
+    best, best_score = None, threshold
+    for key in candidates:
+        want = _bag(APPLICATION_LABELS[key])
+        if not want:
+            continue
+        common = sum((got & want).values())
+        score = min(common / sum(want.values()), common / sum(got.values()) + 0.25)
+        if score > best_score:
+            best, best_score = key, score
+    return best
