@@ -41,8 +41,13 @@ def _zip_kind(data: bytes) -> Kind:
 
 
 def _ole_kind(data: bytes, name: str) -> Kind:
-    head = data[:65536]
-    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+    """OLE2 streams are named in UTF-16 in the directory: a WordDocument stream is Word
+    (DOC, or WPS, which WPS Office writes in the same format); a Workbook is Excel."""
+    if "WordDocument".encode("utf-16-le") in data:
+        if name.lower().endswith(".wps"):
+            return Kind("wps", "application/vnd.ms-works")
+        return Kind("doc", "application/msword")
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return Kind("xls", "application/vnd.ms-excel")
     if name.lower().endswith(".wps"):
         return Kind("wps", "application/vnd.ms-works")
