@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Parse speed per binary format (not a timed test): reports/s and the ratio to bare text
+extraction, and OCR seconds per page.
+
+usage: python3 benchmarks/parse_formats.py [--repeat N] [--no-ocr] [--no-office]
+
+The reports are the five seeds' gold plus generated ones, rendered by tests/render.py (cached).
+Text formats are timed on one core (sched_setaffinity); OCR on every core of the machine.
+The PDF baseline is `pdftotext -layout FILE -` (a process per file, as a crawl would run
+it). On a shared machine the figures move with the load: run it when the machine is quiet.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines.docxdoc import docx_to_document, legacy_to_document  # noqa: E402
+from pipelines.pdfdoc import pdf_to_document  # noqa: E402
+from pipelines.reports import parse_document  # noqa: E402
+from tests import render  # noqa: E402
+
+
+def _reports() -> list[dict[str, Any]]:
+    reports = [report for _, report in render.gold_reports().values()]
+    for seed, template in ((1, "2019"), (2, "2021"), (5, "2019")):
+        reports.append(render.generate_report(random.Random(seed), template))
+    return reports
+
+
+def _rate(files: list[Path], work: Callable[[bytes], Any], repeat: int) -> float:
+    """Reports per second: the best of `repeat` passes over all files."""
+    blobs = [f.read_bytes() for f in files]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for blob in blobs:
+            work(blob)
+        best = min(best, time.perf_counter() - start)
+    return len(blobs) / best
+
+
+def _pdftotext(files: list[Path], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for f in files:
+            subprocess.run(["pdftotext", "-layout", str(f), "-"], capture_output=True, check=True)
+        best = min(best, time.perf_counter() - start)
+    return len(files) / best
+
+
+def _ocr_seconds_per_page(reports: list[dict[str, Any]]) -> tuple[float, int]:
+    os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    from pipelines import ocr
+
+    ocr.engine()  # loading the models is once per process, not per page
+    blobs = [render.render(report, "scan").read_bytes() for report in reports]  # rendered first
+    pages, start = 0, time.perf_counter()
+    for blob in blobs:
+        pages += pdf_to_document(blob).pages or 0
+    return (time.perf_counter() - start) / max(pages, 1), pages
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--no-office", action="store_true")
+    args = ap.parse_args()
+    reports = _reports()
+    pdfs = [render.render(r, "pdf") for r in reports]
+    docxs = [render.render(r, "docx") for r in reports]
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    print(f"{len(reports)} reports, one core; best of {args.repeat}")
+    base = _pdftotext(pdfs, args.repeat)
+    rows = [
+        ("pdftotext -layout (baseline)", base),
+        ("pdf: pdf_to_document", _rate(pdfs, pdf_to_document, args.repeat)),
+        ("pdf: pdf_to_document + parse", _rate(pdfs, lambda b: parse_document(pdf_to_document(b)), args.repeat)),
+        ("pdf: pdfplumber backend + parse", _rate(
+            pdfs, lambda b: parse_document(pdf_to_document(b, backend="pdfplumber")), max(1, args.repeat // 2))),
+        ("docx: docx_to_document + parse", _rate(docxs, lambda b: parse_document(docx_to_document(b)), args.repeat)),
+    ]
+    if not args.no_office:
+        docs = [render.render(r, "doc") for r in reports[:3]]
+        rows.append(("doc: LibreOffice + parse", _rate(docs, lambda b: parse_document(legacy_to_document(b, "doc")), 1)))
+    for name, rate in rows:
+        ratio = f"{base / rate:5.2f}x pdftotext's time" if name.startswith("pdf:") else ""
+        print(f"  {name:34s} {rate:8.1f} reports/s  {ratio}")
+    if not args.no_ocr:
+        seconds, pages = _ocr_seconds_per_page(reports[:2])
+        print(f"  scanned pdf: OCR, {os.cpu_count()} cores      {seconds:8.2f} s/page ({pages} pages)")
+
+
+if __name__ == "__main__":
+    main()
