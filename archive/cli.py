@@ -1,4 +1,5 @@
-"""The archive's click commands: `list`, `show`, `search`. crawler/cli.py adds the rest.
+"""The archive's click commands: `list`, `show`, `search` here; `coverage`, `export`,
+`plot`, `serve` in commands.py. crawler/cli.py and crawler/maintenance.py add the rest.
 
 `cli` is an `ArchiveGroup`: any `ArchiveError` raised by any command registered on it
 (ours or the lead's) becomes a `click.ClickException`, i.e. one line and exit status 1.
@@ -119,6 +120,9 @@ def show(report_id: int, archive_dir: Path, as_json: bool) -> None:
 def _show_lines(report: dict[str, Any]) -> Iterator[str]:
     yield str(report["title"])
     yield f"agency:   {report['agency']}"
+    resolved = report.get("resolved_agency")
+    if resolved:
+        yield f"resolved: #{resolved['id']} {resolved['region']}{resolved['name']}"
     yield f"year:     {report['year']}"
     yield f"template: {report['template']}"
     failing = [c for c in report["checks"] or [] if c.get("status") == "fail"]
@@ -127,6 +131,10 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
         yield f"  FAIL {c['rule']}: {c.get('left')} != {c.get('right')}"
     for flag in report["flags"] or []:
         yield f"  flag: {flag}"
+    for c in report.get("cross_year") or []:
+        if c["status"] == "fail":
+            yield (f"  CROSS-YEAR FAIL {c['year']}->{c['next_year']} {c['column_key']}:"
+                   f" carried_forward {c['carried_forward']} != carried_over {c['carried_over']}")
     yield f"copies:   {len(report['copies'])}"
     for c in report["copies"]:
         mark = "*" if c["sha256"] == report.get("primary_sha256") else " "
@@ -136,24 +144,33 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
             yield f"    {u['url']}  ({seen})"
 
 
-@cli.command(name="search")
+@cli.command(name="search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @archive_option
 @json_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
               help="Most hits to show; 0 for all.")
 @click.option("--year", type=int, help="Only reports for this year.")
-@click.option("--agency", help="Only agencies whose name contains this.")
+@click.option("--agency", help="Only this agency, under any of its names (or a part of one).")
+@click.option("--region", help="Only agencies in this region (e.g. 沙坡头区).")
 @click.option("--template", type=click.Choice(["2019", "2021"]), help="Only this template.")
 def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: int,
-               year: int | None, agency: str | None, template: str | None) -> None:
-    """Find reports whose text contains QUERY (exact substring; several terms: all of them)."""
+               year: int | None, agency: str | None, region: str | None,
+               template: str | None) -> None:
+    """Find reports whose text contains QUERY: an exact substring, of any length.
+
+    Several terms: all of them; `a OR b`; `-a` or `NOT a`: without; "a b": a phrase with a
+    space. Ranked by bm25 (newest first when a term is in very many reports). A `-term`
+    that is not one of the options below is a term."""
     with open_existing(archive_dir) as archive:
         hits = run_search(archive.db, " ".join(query), limit=limit, year=year,
-                          agency=agency, template=template)
+                          agency=agency, template=template, region=region)
     if as_json:
         echo_json([asdict(h) for h in hits])
         return
     for h in hits:
         click.echo(f"{h.id} {h.year} {h.agency} {h.title}")
         click.echo(f"    {h.snippet}")
+
+
+from . import commands  # noqa: E402,F401  (registers coverage, export, plot, serve)

@@ -1,10 +1,12 @@
 """The archive: copies (exact bytes, by sha256), their URL sightings, and the reports parsed
 from them, in one SQLite file (sqlite-utils) next to a content-addressed blob store.
 
-Identity. A copy is its sha256; a sighting is (sha256, url); a report is (agency_key, year),
-so an HTML page and a PDF of the same report are two copies of ONE report. The report's
-fields, cells and checks come from its primary copy: the parsed copy with the most non-null
-table cells (an existing primary is kept on ties).
+Identity. A copy is its sha256; a sighting is (sha256, url); a report is (agency, year),
+so an HTML page and a PDF of the same report are two copies of ONE report, whichever way
+each spells the body: the agency is resolved from its name and the portal it was seen on
+(agencies.py), and `reports.agency_key` is "agency:<id>" (the title when no body is named).
+The report's fields, cells and checks come from its primary copy: the parsed copy with the
+most non-null table cells (an existing primary is kept on ties).
 
 Threading: one `Archive` per process, used from the thread that opened it (sqlite3's
 check_same_thread); Scrapy pipelines call it from the reactor thread.
@@ -13,9 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -23,83 +24,25 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import search
+from . import agencies, reading, search, sightings
 from .blobs import BlobStore, check_sha256
 from .errors import ArchiveError, InvalidRecord, NoArchive, NotFound
 from .migrations import migrate
 from .records import CopyRecord, ParsedCopy, Sighting
+from .search import IndexedDoc
+from .shape import (agency_key, check_report, disagreements, dumps, iter_cells, loads,
+                    nonnull_cells, report_key)
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "archive.db"
 BLOBS_DIR = "blobs"
 STATUSES = ("parsed", "not_report", "failed")
-_WS = re.compile(r"\s+")
+__all__ = ["Archive", "agency_key", "check_report", "iter_cells", "nonnull_cells", "utc_now"]
 
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _loads(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
-
-
-def agency_key(report: dict[str, Any]) -> str:
-    """The agency with white space removed; the title when the agency is null."""
-    return _WS.sub("", report.get("agency") or report.get("title") or "")
-
-
-def iter_cells(tables: dict[str, Any] | None) -> Iterator[tuple[str, str, str, Any]]:
-    """(table, row, column, value) for every cell of a canonical report's tables."""
-    for table, rows in (tables or {}).items():
-        for row, columns in rows.items():
-            for column, value in columns.items():
-                yield table, row, column, value
-
-
-def nonnull_cells(report: dict[str, Any]) -> int:
-    return sum(1 for *_, value in iter_cells(report.get("tables")) if value is not None)
-
-
-def check_report(report: Any) -> dict[str, Any]:
-    """Raise `InvalidRecord` unless `report` has the canonical shape the archive relies on."""
-    if not isinstance(report, dict):
-        raise InvalidRecord("a parsed copy needs a report dict")
-    year = report.get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
-        raise InvalidRecord(f"report year must be an integer, not {year!r}")
-    if not agency_key(report):
-        raise InvalidRecord("report has neither agency nor title")
-    tables = report.get("tables") or {}
-    if not isinstance(tables, dict) or not all(
-        isinstance(r, dict) and all(isinstance(c, dict) for c in r.values())
-        for r in tables.values()
-    ):
-        raise InvalidRecord("report tables must map table -> row -> column -> value")
-    for *_, value in iter_cells(tables):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise InvalidRecord(f"table cell must be a number or null, not {value!r}")
-    if not all(isinstance(c, dict) and c.get("rule") and c.get("status")
-               for c in report.get("checks") or []):
-        raise InvalidRecord("each check needs a rule and a status")
-    return report
-
-
-def _disagreements(primary: dict[str, Any], others: dict[str, dict[str, Any]]) -> list[str]:
-    """One flag per other parsed copy whose cells differ from the primary's."""
-    mine = {(t, r, c): v for t, r, c, v in iter_cells(primary.get("tables"))}
-    flags = []
-    for sha, parse in sorted(others.items()):
-        theirs = {(t, r, c): v for t, r, c, v in iter_cells(parse.get("tables"))}
-        n = sum(1 for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
-        if n:
-            flags.append(f"archive: copy {sha[:12]} differs from the primary in {n} cells")
-    return flags
 
 
 class Archive:
@@ -128,10 +71,12 @@ class Archive:
             db.execute("PRAGMA busy_timeout = 5000")
             db.enable_wal()
             migrate(db)
+            archive = cls(root, db)
+            archive._assign_agencies()
         except sqlite3.DatabaseError as exc:
             db.close()
             raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
-        return cls(root, db)
+        return archive
 
     def close(self) -> None:
         self.db.close()
@@ -193,12 +138,12 @@ class Archive:
             row = self._one("SELECT * FROM sightings WHERE sha256 = ? AND url = ?",
                             [s.sha256, s.url])
             if row is not None:
-                self._update("sightings", "id", row["id"], _merged_sighting(row, s))
+                self._update("sightings", "id", row["id"], sightings.merged(row, s))
                 return False
             self._insert("sightings", {
                 "sha256": s.sha256, "url": s.url, "first_seen": s.seen_at,
-                "last_seen": s.seen_at, "times_seen": 1, **_sighting_context(s),
-                **_sighting_validators(s)})
+                "last_seen": s.seen_at, "times_seen": 1, **sightings.context(s),
+                **sightings.validators(s)})
         return True
 
     # -- parses and reports ---------------------------------------------------------------
@@ -213,10 +158,10 @@ class Archive:
             old = self._one("SELECT report_id FROM copies WHERE sha256 = ?", [p.sha256])
             if old is None:
                 raise NotFound(f"no copy {p.sha256} (add_copy first)")
-            new_id = self._report_id_for(report) if report else None
+            new_id = self._report_id_for(report, p.sha256) if report else None
             self._update("copies", "sha256", p.sha256, {
-                "status": p.status, "error": p.error, "flags": _dumps(p.flags),
-                "parse": _dumps(report), "provenance": _dumps(p.provenance),
+                "status": p.status, "error": p.error, "flags": dumps(p.flags),
+                "parse": dumps(report), "provenance": dumps(p.provenance),
                 "parser_version": p.parser_version, "parsed_at": self.now(),
                 "report_id": new_id,
             })
@@ -224,13 +169,19 @@ class Archive:
                 self._refresh_report(report_id)
         return new_id
 
-    def _report_id_for(self, report: dict[str, Any]) -> int:
-        """The id of the (agency_key, year) report, inserting an unindexed stub if new."""
-        key = [agency_key(report), report["year"]]
+    def _report_id_for(self, report: dict[str, Any], sha256: str) -> int:
+        """The id of the (agency, year) report, inserting an unindexed stub if new; records
+        the agency's name as written on this copy."""
+        seen = agencies.seen_of(self.db, sha256)
+        name = report.get("agency")
+        agency_id = agencies.resolve(self.db, name, seen) if name else None
+        agencies.record_name(self.db, sha256, agency_id, name, report["year"], seen)
+        key = [report_key(report, agency_id), report["year"]]
         row = self._one("SELECT id FROM reports WHERE agency_key = ? AND year = ?", key)
         if row is not None:
             return int(row["id"])
-        return self._insert("reports", {"agency_key": key[0], "year": key[1]})
+        return self._insert("reports", {"agency_key": key[0], "year": key[1],
+                                        "agency_id": agency_id})
 
     def _refresh_report(self, report_id: int) -> None:
         """Re-pick the primary among the report's parsed copies and rewrite the report."""
@@ -252,7 +203,7 @@ class Archive:
             current = next(sha for sha in parses if counts[sha] == best)
         primary = next(c for c in copies if c["sha256"] == current)
         others = {sha: parse for sha, parse in parses.items() if sha != current}
-        flags = (_loads(primary["flags"]) or []) + _disagreements(parses[current], others)
+        flags = (loads(primary["flags"]) or []) + disagreements(parses[current], others)
         first_seen = min((c["first_seen"] for c in copies if c["first_seen"]), default=None)
         self._write_report(row, primary, parses[current], flags, first_seen)
 
@@ -261,25 +212,25 @@ class Archive:
         text = search.report_text(report)
         self._update("reports", "id", row["id"], {
             "agency": report.get("agency"), "template": report.get("template"),
-            "title": report.get("title"), "contact": _dumps(report.get("contact")),
-            "sections": _dumps(report.get("sections")), "tables": _dumps(report.get("tables")),
-            "checks": _dumps(report.get("checks") or []), "text": text,
-            "primary_sha256": primary["sha256"], "flags": _dumps(flags),
+            "title": report.get("title"), "contact": dumps(report.get("contact")),
+            "sections": dumps(report.get("sections")), "tables": dumps(report.get("tables")),
+            "checks": dumps(report.get("checks") or []), "text": text,
+            "primary_sha256": primary["sha256"], "flags": dumps(flags),
             "first_seen": first_seen, "updated_at": self.now(),
         })
-        old_text = row["text"] if row["primary_sha256"] is not None else None
-        search.index_report(self.db, row["id"], text, old_text)
-        self._write_cells(row["id"], primary["sha256"], report, _loads(primary["provenance"]))
+        new = IndexedDoc(row["id"], row["year"], text, row["agency_id"])
+        search.index_report(self.db, new, _indexed(row))
+        self._write_cells(row["id"], report, loads(primary["provenance"]))
 
-    def _write_cells(self, report_id: int, sha256: str, report: dict[str, Any],
+    def _write_cells(self, report_id: int, report: dict[str, Any],
                      provenance: dict[str, str] | None) -> None:
         prov = provenance or {}
         self.db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
         self.db.execute("DELETE FROM checks WHERE report_id = ?", [report_id])
         self.db.conn.executemany(
-            "INSERT INTO cells (report_id, sha256, table_name, row_key, column_key, value,"
-            " is_blank, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(report_id, sha256, t, r, c, v, int(v is None), prov.get(f"{t}/{r}/{c}"))
+            "INSERT INTO cells (report_id, table_name, row_key, column_key, value,"
+            " is_blank, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(report_id, t, r, c, v, int(v is None), prov.get(f"{t}/{r}/{c}"))
              for t, r, c, v in iter_cells(report.get("tables"))])
         self.db.conn.executemany(
             'INSERT INTO checks (report_id, rule, status, "left", "right") VALUES (?, ?, ?, ?, ?)',
@@ -288,13 +239,48 @@ class Archive:
 
     def _drop_report(self, row: dict[str, Any]) -> None:
         """A report none of whose copies parse as it any more (re-parsed elsewhere)."""
-        if row["primary_sha256"] is not None:
-            search.unindex_report(self.db, row["id"], row["text"])
+        old = _indexed(row)
+        if old is not None:
+            search.unindex_report(self.db, old)
         for table in ("cells", "checks"):
             self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", [row["id"]])
         self.db.execute("DELETE FROM reports WHERE id = ?", [row["id"]])
         log.info("dropped report %s (%s %s): no parsed copy left",
                  row["id"], row["agency_key"], row["year"])
+
+    # -- agencies for reports archived before m002 ------------------------------------------
+
+    def _assign_agencies(self) -> None:
+        """Resolve the agency of every report that has none yet (archives older than m002)."""
+        rows = list(self.db.query(
+            "SELECT * FROM reports WHERE agency_id IS NULL AND agency IS NOT NULL"
+            " AND primary_sha256 IS NOT NULL ORDER BY id"))
+        for row in rows:
+            with self.db.atomic():
+                self._assign_agency(row)
+        if rows:
+            log.info("resolved the agencies of %d reports", len(rows))
+
+    def _assign_agency(self, row: dict[str, Any]) -> None:
+        seen = agencies.seen_of(self.db, row["primary_sha256"])
+        agency_id = agencies.resolve(self.db, row["agency"], seen)
+        for c in self.db.query("SELECT sha256, parse FROM copies WHERE report_id = ?"
+                               " AND status = 'parsed'", [row["id"]]):
+            name = json.loads(c["parse"]).get("agency")
+            agencies.record_name(self.db, c["sha256"], agency_id, name, row["year"],
+                                 agencies.seen_of(self.db, c["sha256"]))
+        key = [f"agency:{agency_id}", row["year"]]
+        target = self._one("SELECT id FROM reports WHERE agency_key = ? AND year = ?", key)
+        if target is None:
+            self._update("reports", "id", row["id"], {"agency_key": key[0],
+                                                      "agency_id": agency_id})
+            search.index_report(self.db, IndexedDoc(row["id"], row["year"], row["text"],
+                                                    agency_id), _indexed(row))
+            return
+        self.db.execute("UPDATE copies SET report_id = ? WHERE report_id = ?",
+                        [target["id"], row["id"]])
+        self._refresh_report(target["id"])
+        self._refresh_report(row["id"])
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -303,96 +289,27 @@ class Archive:
                                      "status": "running"})
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
-        values = {"finished_at": self.now(), "status": status, "stats": _dumps(stats)}
+        values = {"finished_at": self.now(), "status": status, "stats": dumps(stats)}
         if not self._update("runs", "id", run_id, values):
             raise NotFound(f"no run with id {run_id}")
 
-    # -- reading --------------------------------------------------------------------------
+    # -- reading (reading.py) -------------------------------------------------------------
 
     def list_reports(self) -> list[dict[str, Any]]:
-        """Every report with its copies and their URLs, ordered by agency, year."""
-        rows = list(self.db.query(
-            "SELECT id, agency, year, template, title FROM reports"
-            " WHERE primary_sha256 IS NOT NULL ORDER BY agency IS NULL, agency, year, id"))
-        copies = self._copies("c.report_id IS NOT NULL", [])
-        return [{**row, "copies": copies.get(row["id"], [])} for row in rows]
+        return reading.list_reports(self.db)
 
     def get_report(self, report_id: int) -> dict[str, Any]:
-        """The canonical report JSON plus id, text, flags, provenance and copies."""
-        row = self._one("SELECT r.*, c.provenance AS primary_provenance FROM reports r"
-                        " JOIN copies c ON c.sha256 = r.primary_sha256 WHERE r.id = ?",
-                        [report_id])
-        if row is None:
-            raise NotFound(f"no report with id {report_id}")
-        out: dict[str, Any] = {"id": row["id"]}
-        for key in ("title", "agency", "year", "template"):
-            out[key] = row[key]
-        for key in ("contact", "sections", "tables", "checks", "flags"):
-            out[key] = _loads(row[key])
-        out.update(text=row["text"], provenance=_loads(row["primary_provenance"]) or {},
-                   primary_sha256=row["primary_sha256"], first_seen=row["first_seen"],
-                   updated_at=row["updated_at"])
-        out["copies"] = self._copies("c.report_id = ?", [report_id]).get(report_id, [])
-        return out
-
-    def _copies(self, where: str, params: list[Any]) -> dict[int, list[dict[str, Any]]]:
-        urls = self._urls(where, params)
-        out: dict[int, list[dict[str, Any]]] = {}
-        for c in self.db.query(
-                "SELECT c.report_id, c.sha256, c.format, c.size, c.status, c.first_seen,"
-                f" c.last_seen FROM copies c WHERE {where} ORDER BY c.first_seen, c.sha256",
-                params):
-            report_id = c.pop("report_id")
-            out.setdefault(report_id, []).append({**c, "urls": urls.get(c["sha256"], [])})
-        return out
-
-    def _urls(self, where: str, params: list[Any]) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {}
-        for s in self.db.query(
-                "SELECT s.sha256, s.url, s.first_seen, s.last_seen, s.times_seen FROM sightings s"
-                f" JOIN copies c ON c.sha256 = s.sha256 WHERE {where}"
-                " ORDER BY s.first_seen, s.id", params):
-            out.setdefault(s.pop("sha256"), []).append(s)
-        return out
+        return reading.get_report(self.db, report_id)
 
     def counts(self) -> dict[str, int]:
-        row = self._one(
-            "SELECT (SELECT count(*) FROM reports WHERE primary_sha256 IS NOT NULL) AS reports,"
-            " (SELECT count(*) FROM copies) AS copies,"
-            " (SELECT count(*) FROM sightings) AS sightings,"
-            " (SELECT count(*) FROM copies WHERE status = 'parsed') AS parsed,"
-            " (SELECT count(*) FROM copies WHERE status = 'failed') AS failed,"
-            " (SELECT count(*) FROM copies WHERE status = 'not_report') AS not_report,"
-            " (SELECT count(*) FROM copies WHERE status IS NULL) AS unparsed", [])
-        return dict(row or {})
+        return reading.counts(self.db)
 
     def failed_copies(self) -> list[dict[str, Any]]:
-        urls = self._urls("c.status = 'failed'", [])
-        rows = self.db.query("SELECT sha256, filename, error FROM copies"
-                             " WHERE status = 'failed' ORDER BY first_seen, sha256")
-        return [{**r, "urls": [u["url"] for u in urls.get(r["sha256"], [])]} for r in rows]
+        return reading.failed_copies(self.db)
 
 
-def _sighting_context(s: Sighting) -> dict[str, Any]:  # where the link was: first one kept
-    return {"source": s.source, "column_url": s.column, "referer": s.referer,
-            "link_text": s.link_text, "run_id": s.run_id}
-
-
-def _sighting_validators(s: Sighting) -> dict[str, Any]:  # what the server said: latest wins
-    return {"http_status": s.http_status, "content_type": s.content_type, "etag": s.etag,
-            "last_modified": s.last_modified}
-
-
-def _merged_sighting(row: dict[str, Any], s: Sighting) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "first_seen": min(row["first_seen"] or s.seen_at, s.seen_at),
-        "last_seen": max(row["last_seen"] or s.seen_at, s.seen_at),
-        "times_seen": row["times_seen"] + 1,
-    }
-    values.update({k: v for k, v in _sighting_context(s).items()
-                   if row[k] is None and v is not None})
-    if s.seen_at >= (row["last_seen"] or ""):
-        values.update({k: v for k, v in _sighting_validators(s).items() if v is not None})
-        if s.run_id is not None:
-            values["run_id"] = s.run_id
-    return values
+def _indexed(row: dict[str, Any]) -> IndexedDoc | None:
+    """What the index holds for a report row (nothing before its first primary copy)."""
+    if row["primary_sha256"] is None:
+        return None
+    return IndexedDoc(row["id"], row["year"], row["text"], row["agency_id"])

@@ -120,6 +120,101 @@ def m001_initial(db: Database) -> None:
         db.execute(statement)
 
 
+_AGENCIES = [
+    """CREATE TABLE agencies (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        name TEXT NOT NULL,
+        region TEXT NOT NULL DEFAULT '',
+        full_name TEXT GENERATED ALWAYS AS (region || name) VIRTUAL
+    )""",
+    "CREATE INDEX agencies_scope_name ON agencies(scope, name)",
+    """CREATE TABLE agency_names (
+        sha256 TEXT PRIMARY KEY REFERENCES copies(sha256),
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        name TEXT NOT NULL,
+        year INTEGER,
+        source TEXT,
+        column_url TEXT
+    )""",
+    "CREATE INDEX agency_names_agency_id ON agency_names(agency_id)",
+    "ALTER TABLE reports ADD COLUMN agency_id INTEGER REFERENCES agencies(id)",
+    "CREATE INDEX reports_agency_year ON reports(agency_id, year)",
+]
+
+
+@migrations(name="m002_agencies")
+def m002_agencies(db: Database) -> None:
+    """Agencies and the names they are written under; reports get an agency_id (filled in
+    by Archive.open, which re-resolves every report that has none)."""
+    for statement in _AGENCIES:
+        db.execute(statement)
+
+
+@migrations(name="m003_exact_search_index")
+def m003_exact_search_index(db: Database) -> None:
+    """The per-character index becomes exact: unigram + bigram units (see tokens.py), rowid
+    (year << 32 | id); `reports.fts_rowid` is that key, for Datasette's search box."""
+    from .search import rebuild_index
+
+    db.execute("DROP TABLE reports_fts")
+    db.execute(f"CREATE VIRTUAL TABLE reports_fts USING fts5(uni, bi, content='',"
+               f" tokenize='{FTS_TOKENIZE}')")
+    db.execute("ALTER TABLE reports ADD COLUMN fts_rowid INTEGER"
+               " GENERATED ALWAYS AS ((year << 32) | id) VIRTUAL")
+    db.execute("CREATE INDEX reports_fts_rowid ON reports(fts_rowid)")
+    rebuild_index(db)
+
+
+@migrations(name="m004_labels_and_views")
+def m004_labels_and_views(db: Database) -> None:
+    """Chinese labels of the tables, rows and columns, and the readable views (views.py)."""
+    from .labels import label_rows
+    from .views import all_views
+
+    db.execute("""CREATE TABLE labels (
+        table_name TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+        label TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (table_name, kind, key))""")
+    db.conn.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?)", label_rows())
+    for statement in all_views():
+        db.execute(statement)
+
+
+@migrations(name="m005_compact_cells")
+def m005_compact_cells(db: Database) -> None:
+    """cells becomes a WITHOUT ROWID table keyed by (report, table, row, column): one b-tree
+    instead of a table and two indexes, and no sha256 per cell (the cells are always the
+    report's primary copy's: reports.primary_sha256). About a third of the size."""
+    from .views import all_views, view_names
+
+    for name in view_names():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    db.execute("""CREATE TABLE cells_new (
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        table_name TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        column_key TEXT NOT NULL,
+        value NUMERIC,
+        is_blank INTEGER NOT NULL CHECK (is_blank IN (0, 1)),
+        provenance TEXT,
+        PRIMARY KEY (report_id, table_name, row_key, column_key)
+    ) WITHOUT ROWID""")
+    db.execute("INSERT INTO cells_new SELECT report_id, table_name, row_key, column_key, value,"
+               " is_blank, provenance FROM cells")
+    db.execute("DROP TABLE cells")
+    db.execute("ALTER TABLE cells_new RENAME TO cells")
+    for statement in all_views():
+        db.execute(statement)
+
+
+@migrations(name="m006_agency_name_indexes")
+def m006_agency_name_indexes(db: Database) -> None:
+    """`--agency` looks names up by equality (the canonical name, a name as written)."""
+    db.execute("CREATE INDEX agencies_name ON agencies(name)")
+    db.execute("CREATE INDEX agency_names_name ON agency_names(name)")
+
+
 def migrate(db: Database) -> list[str]:
     """Apply every pending migration; return the names applied."""
     pending = [m.name for m in migrations.pending(db)]

@@ -1,57 +1,48 @@
 """Chinese full-text search over reports, with exact substring semantics.
 
-Contract: for a one-term query `q` (any length ≥ 1), `search(db, q, limit=0)` returns
-exactly the reports whose `text` contains `q`, i.e. `instr(reports.text, q) > 0`.
-Several space-separated terms are an AND: every term must be contained (a space cannot be
-searched for; OR / NOT are not supported yet).
+Contract: for a plain one-term query `q` (any length >= 1), `search(db, q, limit=0)` returns
+exactly the reports whose `text` contains `q`, i.e. `instr(reports.text, q) > 0`; the query
+language (query.py) combines such terms with AND, OR and NOT.
 
-Why this design. FTS5's default tokenizer sees a run of Chinese characters as one token,
-so it finds nothing inside it; the trigram tokenizer cannot match 1–2 character queries
-such as 低保 or 信访. So `reports_fts` indexes `spaced(text)`, the text with a space
-between all characters: unicode61 then makes every letter/digit/ideograph its own token
-and drops punctuation, symbols and white space without giving them a position. A term
-becomes an FTS5 phrase of its own spaced characters (SQLite tokenizes it the same way),
-which narrows the candidates through the positional index; `instr(reports.text, term) > 0`
-then verifies each candidate, so precision is exact (this also undoes unicode61's case and
-diacritic folding).
+Design (measured in benchmarks/search.py; figures in docs/search.md). `reports_fts` is a
+contentless FTS5 table whose tokens are the text's characters, one unit each, plus the
+overlapping character pairs (tokens.py). A phrase of units matches exactly where the query
+occurs, so the index answers on its own (no verifying pass over the text), for one
+character as well as for six. The FTS rowid is (year << 32 | report id): rowid order is
+year, then id, so "newest first" is an early-terminating index scan and a year filter is
+a rowid range.
 
-Recall proof. Every character is surrounded by spaces, so whether it yields a token, and
-which one, depends on that character alone. If `text` contains `q` at offset i, the
-tokens of `spaced(q)` are therefore the tokens the characters text[i:i+len(q)] yield, in
-order; dropped characters take no position, so those tokens sit at consecutive positions
-of the document and the phrase matches. One case breaks this: a term that yields no token
-at all (e.g. "。" or "——") is an empty phrase, which FTS5 matches against nothing. Such a
-term is detected by asking SQLite itself (`_has_tokens`: index the term in an in-memory
-FTS5 table with the same tokenizer and see whether its own phrase finds it) and is left
-out of the MATCH; it is still verified with instr, and a query with no such token at all
-is an instr scan over `reports`.
+Ranking. A query with at most `RANK_CAP` hits (counted with its year and agency filters,
+before a template or region filter that selects more than MAX_AGENCY_TOKENS agencies) is
+ranked by BM25 (ranking.py; ties: newer first); one with more is listed newest first
+(year desc, id desc): a query for 的 lists the newest reports. Either way one index scan, newest first and stopped after RANK_CAP + 1
+hits, decides, so no query costs more than reading about RANK_CAP hits (FTS5's own bm25()
+would count every row of a common phrase first). The set of hits is the same either way.
 
-Why contentless (content=''). The text already lives once in `reports.text`, snippets are
-cut from it in Python and verification reads it, so the index needs no copy of its own.
-The price: deleting a row needs the old indexed value, which `index_report` gets from the
-caller (db.py passes the previous `reports.text`, in the same transaction). If the two
-ever diverge (someone edits reports.text by hand), `rebuild_index` redoes the index.
+Contentless (content=''): the text lives once, in `reports.text`; snippets are cut from it.
+The price: removing a row from the index needs the values it was indexed with, which
+db.py passes from the report's previous row (`IndexedDoc`). `rebuild_index` redoes it all.
 """
 from __future__ import annotations
 
-import logging
 import re
-import sqlite3
-from contextlib import closing
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
+from . import agencies
 from .errors import ArchiveError
-from .migrations import FTS_TOKENIZE
-
-log = logging.getLogger(__name__)
+from .query import Query, fts_expression, parse_query
+from .ranking import bm25_order, idf
+from .tokens import ROWID_MASK, doc_key, index_columns, term_phrase, year_range
 
 FTS_TABLE = "reports_fts"
 SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
 SNIPPET_WIDTH = 30
+RANK_CAP = 1000  # ranked by BM25 when the query has at most this many hits
+MAX_AGENCY_TOKENS = 64  # more agencies than this: filtered by a join, not in the MATCH
 _SPACE = re.compile(r"\s+")
 
 
@@ -64,6 +55,24 @@ class Hit:
     snippet: str
 
 
+@dataclass(frozen=True, slots=True)
+class IndexedDoc:
+    """What one index row was built from (needed again to delete it)."""
+
+    report_id: int
+    year: int
+    text: str
+    agency_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    year: int | None = None
+    agency: str | None = None  # resolved to agency identities (agencies.filter_ids)
+    region: str | None = None
+    template: str | None = None
+
+
 def report_text(report: dict[str, Any]) -> str:
     """The search text: title, "\\n", then the non-null sections "1".."6" joined by "\\n"."""
     sections = report.get("sections") or {}
@@ -71,117 +80,135 @@ def report_text(report: dict[str, Any]) -> str:
     return f"{report.get('title') or ''}\n" + "\n".join(parts)
 
 
-def spaced(text: str) -> str:
-    """`text` with a space between every two characters: what `reports_fts` indexes."""
-    return " ".join(text)
+def _row(doc: IndexedDoc) -> list[Any]:
+    return [doc_key(doc.year, doc.report_id), *index_columns(doc.text, doc.agency_id)]
 
 
-def _phrase(term: str) -> str:
-    return '"' + spaced(term).replace('"', '""') + '"'
+def index_report(db: Database, doc: IndexedDoc, old: IndexedDoc | None = None) -> None:
+    """Put `doc` in the index, replacing `old` (exactly what was indexed before)."""
+    if old is not None:
+        unindex_report(db, old)
+    db.execute(f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (?, ?, ?)", _row(doc))
 
 
-@lru_cache(maxsize=4096)
-def _has_tokens(term: str) -> bool:
-    """Does the FTS5 phrase for `term` have at least one token? Asks SQLite's tokenizer."""
-    with closing(sqlite3.connect(":memory:")) as conn:
-        conn.execute(f"CREATE VIRTUAL TABLE p USING fts5(body, tokenize='{FTS_TOKENIZE}')")
-        conn.execute("INSERT INTO p(body) VALUES (?)", (spaced(term),))
-        row = conn.execute("SELECT count(*) FROM p WHERE p MATCH ?", (_phrase(term),))
-        return bool(row.fetchone()[0])
-
-
-def index_report(db: Database, report_id: int, text: str, old_text: str | None = None) -> None:
-    """Put `text` in the index for `report_id`, replacing `old_text` (what was indexed)."""
-    if old_text is not None:
-        unindex_report(db, report_id, old_text)
-    db.execute(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (?, ?)", [report_id, spaced(text)])
-
-
-def unindex_report(db: Database, report_id: int, old_text: str) -> None:
-    db.execute(
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, body) VALUES ('delete', ?, ?)",
-        [report_id, spaced(old_text)],
-    )
+def unindex_report(db: Database, old: IndexedDoc) -> None:
+    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi)"
+               " VALUES ('delete', ?, ?, ?)", _row(old))
 
 
 def rebuild_index(db: Database) -> int:
-    """Re-index every report from `reports.text`; returns how many."""
+    """Re-index every report from `reports`; returns how many."""
     with db.atomic():
         db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-        rows = list(db.query("SELECT id, text FROM reports"))
+        rows = list(db.query("SELECT id, year, text, agency_id FROM reports"
+                             " WHERE primary_sha256 IS NOT NULL"))
         for row in rows:
-            index_report(db, row["id"], row["text"])
+            index_report(db, IndexedDoc(row["id"], row["year"], row["text"], row["agency_id"]))
     return len(rows)
 
 
-def query_terms(query: str) -> list[str]:
-    """Space-separated terms (AND). A query of white space only is one literal term."""
-    if not query:
-        raise ArchiveError("empty search query")
-    return query.split() or [query]
+def search(db: Database, query: str, limit: int = 20, year: int | None = None,
+           agency: str | None = None, template: str | None = None,
+           region: str | None = None) -> list[Hit]:
+    """Reports matching `query` (query.py); `limit=0` returns all hits."""
+    return search_with(db, parse_query(query), Filters(year, agency, region, template), limit)
 
 
-def _filters(year: int | None, agency: str | None,
-             template: str | None) -> tuple[str, list[Any]]:
+def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> list[Hit]:
+    """The plan: one index scan, newest first, stopped after RANK_CAP + 1 hits (year and
+    agency filters are in it; template and large agency sets are checked on the reports).
+    If that was every hit, they are ranked by BM25 (ranking.py); else the newest `limit`."""
+    if limit < 0:
+        raise ArchiveError(f"limit must be >= 0, not {limit}")
+    ids = agencies.filter_ids(db, filters.agency, filters.region)
+    if ids is not None and not ids:
+        return []
+    in_match = ids if ids is not None and len(ids) <= MAX_AGENCY_TOKENS else None
+    scan = _Scan(fts_expression(query, in_match), filters.year,
+                 *_report_filters(filters, None if in_match else ids))
+    keys = scan.rowids(db, RANK_CAP + 1, joined=False)
+    if query.groups and len(keys) <= RANK_CAP:
+        rows = bm25_order(scan.reports(db, keys), query.terms, _weights(db, query))
+        rows = rows[:limit] if limit else rows
+    elif not scan.where and 0 < limit <= len(keys):
+        rows = scan.reports(db, keys[:limit])
+    else:
+        rows = scan.reports(db, scan.rowids(db, limit or -1, joined=True))
+    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms))
+            for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    match: str
+    year: int | None
+    where: str  # conditions on `reports r` (template, agency ids), "" when none
+    params: list[Any]
+
+    def rowids(self, db: Database, limit: int, joined: bool) -> list[int]:
+        """Index keys of the hits, newest first (rowid order is year, id)."""
+        sql = f"SELECT f.rowid FROM {FTS_TABLE} f"
+        if joined and self.where:
+            sql += f" CROSS JOIN reports r ON r.id = (f.rowid & {ROWID_MASK})"
+        sql += f" WHERE {FTS_TABLE} MATCH ?"
+        params: list[Any] = [self.match]
+        if self.year is not None:
+            sql, params = sql + " AND f.rowid BETWEEN ? AND ?", params + [*year_range(self.year)]
+        if joined and self.where:
+            sql, params = sql + self.where, params + self.params
+        return [r[0] for r in db.execute(sql + " ORDER BY f.rowid DESC LIMIT ?", [*params, limit])]
+
+    def reports(self, db: Database, keys: list[int]) -> list[dict[str, Any]]:
+        """The reports behind index keys that pass the report filters, in the keys' order."""
+        ids = [k & ROWID_MASK for k in keys]
+        by_id: dict[int, dict[str, Any]] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            by_id.update((r["id"], r) for r in db.query(
+                "SELECT id, agency, year, title, text FROM reports r WHERE id IN"
+                f" ({', '.join('?' for _ in part)}){self.where}", [*part, *self.params]))
+        return [by_id[i] for i in ids if i in by_id]
+
+
+def _report_filters(filters: Filters, agency_ids: list[int] | None) -> tuple[str, list[Any]]:
     sql, params = "", list[Any]()
-    if year is not None:
-        sql, params = sql + " AND r.year = ?", params + [year]
-    if agency:  # a substring of the agency's name
-        sql, params = sql + " AND instr(r.agency, ?) > 0", params + [agency]
-    if template:
-        sql, params = sql + " AND r.template = ?", params + [template]
+    if filters.template:
+        sql, params = sql + " AND r.template = ?", params + [filters.template]
+    if agency_ids is not None:
+        marks = ", ".join("?" for _ in agency_ids)
+        sql, params = sql + f" AND r.agency_id IN ({marks})", params + list(agency_ids)
     return sql, params
 
 
-def search(
-    db: Database,
-    query: str,
-    limit: int = 20,
-    year: int | None = None,
-    agency: str | None = None,
-    template: str | None = None,
-) -> list[Hit]:
-    """Reports whose text contains every term of `query`; `limit=0` returns all hits.
-
-    Ranked by bm25 (ties: newer year first) when the index is used, else by year desc.
-    """
-    if limit < 0:
-        raise ArchiveError(f"limit must be >= 0, not {limit}")
-    terms = query_terms(query)
-    where, filter_params = _filters(year, agency, template)
-    match = " AND ".join(_phrase(t) for t in terms if _has_tokens(t))
-    sql = _search_sql(len(terms), where, use_index=bool(match))
-    params = ([match] if match else []) + [*terms, *filter_params, limit or -1]
-    return [_hit(row, terms[0]) for row in db.query(sql, params)]
+def _weights(db: Database, query: Query) -> dict[str, float]:
+    """Each term's idf; one term needs none (a constant factor does not change the order)."""
+    terms = query.terms
+    if len(terms) < 2:
+        return {}
+    total = db.execute("SELECT count(*) FROM reports").fetchone()[0]
+    sql = (f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+           f" LIMIT {RANK_CAP + 1})")
+    return {t: idf(total, db.execute(sql, [term_phrase(t)]).fetchone()[0]) for t in terms}
 
 
-def _search_sql(n_terms: int, where: str, use_index: bool) -> str:
-    """The index narrows (MATCH), instr verifies; with no index token, instr scans."""
-    verify = " AND ".join("instr(r.text, ?) > 0" for _ in range(n_terms))
-    cols = "r.id, r.agency, r.year, r.title, r.text"
-    if not use_index:
-        return (f"SELECT {cols} FROM reports r WHERE {verify}{where}"
-                " ORDER BY r.year DESC, r.id LIMIT ?")
-    return (
-        f"SELECT {cols} FROM {FTS_TABLE} JOIN reports r ON r.id = {FTS_TABLE}.rowid"
-        f" WHERE {FTS_TABLE} MATCH ? AND {verify}{where}"
-        f" ORDER BY bm25({FTS_TABLE}), r.year DESC, r.id LIMIT ?"
-    )
-
-
-def _hit(row: dict[str, Any], term: str) -> Hit:
-    return Hit(row["id"], row["agency"], row["year"], row["title"], snippet(row["text"], term))
-
-
-def snippet(text: str, term: str, width: int = SNIPPET_WIDTH) -> str:
-    """About `width` characters around the first occurrence of `term`, wrapped in 【】."""
-    i = text.find(term)
-    if i < 0:
+def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
+    """About `width` characters around the first occurrence of any term; every occurrence of
+    a term inside is wrapped in 【】. White space shows as one space."""
+    found = [(i, t) for t in terms if t and (i := text.find(t)) >= 0]
+    if not found:
         return _SPACE.sub(" ", text[:width]).strip()
+    i, term = min(found)
     start = max(0, i - max(0, width - len(term)) // 2)
     end = max(i + len(term), start + width)
-    pre = _SPACE.sub(" ", text[start:i])
-    post = _SPACE.sub(" ", text[i + len(term):end])
     head = "…" if start > 0 else ""
     tail = "…" if end < len(text) else ""
-    return f"{head}{pre}【{term}】{post}{tail}"
+    return head + _highlight(text[start:end], terms) + tail
+
+
+def _highlight(window: str, terms: Sequence[str]) -> str:
+    pattern = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t)
+    out, pos = [], 0
+    for m in re.finditer(pattern, window):
+        out += [_SPACE.sub(" ", window[pos:m.start()]), f"【{_SPACE.sub(' ', m.group())}】"]
+        pos = m.end()
+    return "".join(out) + _SPACE.sub(" ", window[pos:])

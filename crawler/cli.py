@@ -53,11 +53,12 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
 
 
 def _exit_code(stats: dict[str, Any]) -> int:
-    if stats.get("finish_reason") not in (None, "finished"):
-        return EXIT_FAILED
-    failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
-    errors = int(stats.get("log_count/ERROR", 0) or 0)
-    return EXIT_PARTIAL if failed or errors else EXIT_OK
+    """0 success; 2 partial (some downloads or copies failed, or the crawl was stopped
+    before its end: the same command resumes it); 1 failure (nothing could be fetched)."""
+    from crawler.extensions import outcome
+
+    return {"success": EXIT_OK, "partial": EXIT_PARTIAL, "interrupted": EXIT_PARTIAL}.get(
+        outcome(stats), EXIT_FAILED)
 
 
 def _print_summary(stats: dict[str, Any], archive_dir: Path) -> None:
@@ -70,27 +71,54 @@ def _print_summary(stats: dict[str, Any], archive_dir: Path) -> None:
 @click.argument("target")
 @archive_option
 @click.option("--fast", is_flag=True, help="No politeness delays (only for your own or a local server).")
+@click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              envvar="PORTAL_SOURCES_FILE", help="Site profiles other than crawler/sources.toml.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (values read as JSON when they parse).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's own log too.")
-def crawl(target: str, archive_dir: Path, fast: bool, verbose: bool) -> None:
+def crawl(target: str, archive_dir: Path, fast: bool, sources_file: Path | None,
+          overrides: tuple[str, ...], verbose: bool) -> None:
     """Crawl TARGET (a portal's root URL or a configured source name, e.g. `spt`) into the archive.
 
-    Exit status: 0 success, 2 partial (some documents failed), 1 failure."""
-    from crawler.runner import run_crawl
+    Incremental: conditional requests for what the archive has, so an unchanged portal
+    costs little. One crawl per archive at a time; a crawl that was stopped or killed
+    resumes when the same command runs again.
+
+    Exit status: 0 success, 2 partial (some downloads or documents failed, or the crawl
+    was interrupted), 1 failure (nothing fetched, or another crawl holds the archive)."""
+    from crawler.runner import CrawlLocked, run_crawl
+    from crawler.sources import resolve
 
     _setup_logging(verbose)
-    stats = run_crawl(target, settings=_crawl_settings(archive_dir, fast, verbose))
+    try:
+        resolve(target, sources_file)  # an unknown source or a bad URL: one line, no crawl
+        settings = _crawl_settings(archive_dir, fast, verbose, overrides)
+        if sources_file:
+            settings["PORTAL_SOURCES_FILE"] = str(sources_file)
+        stats = run_crawl(target, settings=settings)
+    except (CrawlLocked, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
     _print_summary(stats, archive_dir)
     sys.exit(_exit_code(stats))
 
 
-def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool) -> dict[str, Any]:
+def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool,
+                    overrides: tuple[str, ...] = ()) -> dict[str, Any]:
     from crawler.settings import fast_settings
 
     settings: dict[str, Any] = {"ARCHIVE_DIR": str(archive_dir)}
     if fast:
         settings.update(fast_settings())
     if not verbose:
-        settings["LOG_LEVEL"] = "WARNING"
+        settings.update(LOG_LEVEL="WARNING", NIANBAO_LOG_TRACEBACKS=False)
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.ClickException(f"-s wants NAME=VALUE, not {pair!r}")
+        try:
+            settings[name] = json.loads(value)
+        except ValueError:
+            settings[name] = value
     return settings
 
 

@@ -22,6 +22,12 @@ class DocumentItem:
     column: str | None = None  # URL of the list page (column) the link was found on
     referer: str | None = None
     link_text: str | None = None  # the anchor text that led here (often the report's title)
+    # Crawl provenance (issue 4).
+    requested_url: str | None = None  # the URL first requested, when redirects led here
+    bundle: str | None = None  # the zip bundle's URL, for a document unpacked from one
+    agency_hint: str | None = None  # who the page says published it (ContentSource, site name)
+    revalidated: bool = False  # a 304 confirmed the stored copy: body from the archive
+    replayed: bool = False  # already archived by this (resumed) crawl job: record nothing
     # Set by the pipelines, in order: store -> dedup -> extract -> parse -> archive.
     sha256: str | None = None
     size: int = 0

@@ -1,5 +1,103 @@
-"""Archive upkeep commands that need the pipelines (e.g. `nianbao reparse`).
+"""Archive upkeep commands that need the pipelines: `nianbao reparse` and `nianbao verify`.
 
-Importing this module registers its commands on the `nianbao` group.
+Importing this module registers its commands on the `nianbao` group (archive.cli.cli);
+they live here because only `crawler` may import both `archive` and `pipelines`.
 """
 from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.cli import archive_option, cli, echo_json, json_option, open_existing
+from archive.db import Archive
+from archive.errors import BlobError
+from archive.records import ParsedCopy
+from archive.verify import verify as verify_archive
+
+logger = logging.getLogger(__name__)
+
+
+def parse_bytes(data: bytes, name: str) -> ParsedCopy:
+    """The parser's verdict on archived bytes, as the crawl's stages would give it."""
+    from pipelines.errors import ExtractionError
+    from pipelines.extract import extract
+    from pipelines.parse import parse_safely
+    from pipelines.reports import ParseOutcome
+
+    try:
+        outcome = parse_safely(extract(data, name))
+    except ExtractionError as exc:
+        outcome = ParseOutcome(status="failed", error=str(exc))
+    return ParsedCopy(sha256="0" * 64, status=outcome.status, report=outcome.report,
+                      provenance=outcome.provenance, flags=outcome.flags, error=outcome.error,
+                      parser_version=outcome.parser_version)
+
+
+def reparse_all(archive: Archive) -> Counter[str]:
+    """Parse every archived copy again from its blob and store the new verdicts."""
+    counts: Counter[str] = Counter()
+    rows = list(archive.db.query(
+        "SELECT c.sha256, c.filename, c.status, c.parse, (SELECT url FROM sightings s"
+        " WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id LIMIT 1) AS url"
+        " FROM copies c ORDER BY c.first_seen, c.sha256"))
+    for row in rows:
+        try:
+            data = archive.blobs.read(row["sha256"])
+        except BlobError:
+            counts["missing_blob"] += 1
+            logger.warning("missing blob %s: not re-parsed", row["sha256"])
+            continue
+        verdict = parse_bytes(data, row["filename"] or row["url"] or "")
+        verdict.sha256 = row["sha256"]
+        archive.save_parse(verdict)
+        counts[verdict.status] += 1
+        after = archive.db.execute("SELECT status, parse FROM copies WHERE sha256 = ?",
+                                   [row["sha256"]]).fetchone()
+        counts["changed"] += tuple(after) != (row["status"], row["parse"])
+    return counts
+
+
+@cli.command()
+@archive_option
+@json_option
+def reparse(archive_dir: Path, as_json: bool) -> None:
+    """Parse every archived copy again (after a parser upgrade), without crawling."""
+    with open_existing(archive_dir) as archive:
+        counts = reparse_all(archive)
+        total = archive.counts()
+    summary: dict[str, Any] = {k: counts.get(k, 0) for k in (
+        "parsed", "not_report", "failed", "changed", "missing_blob")}
+    summary["reports"] = total["reports"]
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo("re-parsed: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@cli.command()
+@archive_option
+@json_option
+@click.option("--no-reparse", is_flag=True, help="Skip re-parsing every report (faster).")
+@click.pass_context
+def verify(ctx: click.Context, archive_dir: Path, as_json: bool, no_reparse: bool) -> None:
+    """Check the archive: SQLite integrity, every blob's sha256, every report re-parseable.
+
+    Exit status 1 when there is a problem."""
+    with open_existing(archive_dir) as archive:
+        problems = verify_archive(archive, None if no_reparse else parse_bytes)
+        counts = archive.counts()
+    if as_json:
+        echo_json({"ok": not problems, "problems": [asdict(p) for p in problems],
+                   "copies": counts["copies"], "reports": counts["reports"]})
+    else:
+        for p in problems:
+            click.echo(f"PROBLEM {p.kind} {p.subject}: {p.detail}")
+        click.echo(f"checked {counts['copies']} copies, {counts['reports']} reports:"
+                   f" {len(problems)} problems")
+    if problems:
+        ctx.exit(1)

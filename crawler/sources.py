@@ -72,13 +72,25 @@ def skipped(url: str) -> bool:
     return any(re.search(p, url, re.IGNORECASE) for p in SKIP_PATTERNS)
 
 
+# Shared suffixes: "www." is never dropped down to one of these.
+PUBLIC_SUFFIXES = {"cn", "com", "net", "org", "gov.cn", "com.cn", "net.cn", "org.cn", "edu.cn",
+                   "ac.cn"}
+
+
+def site_scope(host: str) -> str:
+    """The domain a bare root URL's crawl stays in: the host, without a leading "www."
+    (www.spt.gov.cn -> spt.gov.cn: its town and file sub-sites too), never a public suffix."""
+    rest = host[4:] if host.startswith("www.") else host
+    return rest if rest not in PUBLIC_SUFFIXES and "." in rest else host
+
+
 def from_url(url: str) -> Source:
-    """A source for a bare root URL: its host is the scope, discovery rules apply."""
+    """A source for a bare root URL: its site is the scope, discovery rules apply."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
     return Source(name=parts.hostname, title=parts.hostname, root_url=url,
-                  allowed_domains=[parts.hostname], start_urls=[url])
+                  allowed_domains=[site_scope(parts.hostname)], start_urls=[url])
 
 
 def load_sources(path: Path | None = None) -> dict[str, Source]:

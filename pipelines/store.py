@@ -1,12 +1,17 @@
 """Stage 5, the only one that writes archive rows: the copy, its sighting, the parse.
 
-Opens a run record when the crawl starts and closes it with the crawl's stats.
+Opens a run record when the crawl starts and closes it with the crawl's stats (the crawl's
+final outcome is written by `finish_crawl_run`, once Scrapy knows why it stopped). Each
+document also goes into the crawl state (archive/crawlstate.py): its validators for the
+next conditional request, and a new version when a known URL serves new bytes.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from archive.crawlstate import CrawlState, Fetch
+from archive.db import Archive
 from archive.records import CopyRecord, ParsedCopy, Sighting
 from pipelines.base import STATS_PREFIX, Stats, archive_dir, handles_for, stat
 
@@ -38,6 +43,7 @@ class ArchivePipeline:
     def __init__(self, root: str, stats: Stats, owner: Any, target: str = "") -> None:
         self.root, self.stats, self.owner, self.target = root, stats, owner, target
         self.run_id: int | None = None
+        self._state: CrawlState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -48,21 +54,47 @@ class ArchivePipeline:
         return handles_for(self.owner).get(self.root)
 
     def open_spider(self, spider: Any = None) -> None:
+        spider = spider or getattr(self.owner, "spider", None)  # Scrapy 2.19 passes none
         target = self.target or str(getattr(spider, "target", "") or getattr(spider, "name", ""))
+        if spider is not None:  # a crawl holds the archive's run lock: earlier "running"
+            # runs of its target were killed (direct SQL until archive/db.py has a call for it)
+            self.archive.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'"
+                                    " AND target = ?", [target])
         self.run_id = self.archive.start_run(target)
+        if hasattr(self.stats, "set_value"):
+            self.stats.set_value(f"{STATS_PREFIX}/run_id", self.run_id)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if getattr(item, "replayed", False):  # archived by this crawl job before it was killed
+            stat(self.stats, "replayed")
+            return item
         archive = self.archive
-        archive.add_copy(CopyRecord(sha256=item.sha256, size=item.size, mime=item.mime,
-                                    format=_format(item), filename=item.filename, seen_at=item.fetched_at))
-        new_url = archive.add_sighting(sighting_of(item, self.run_id))
+        with archive.db.atomic():  # one transaction: a crawl killed midway leaves all or nothing
+            archive.add_copy(CopyRecord(sha256=item.sha256, size=item.size, mime=item.mime,
+                                        format=_format(item), filename=item.filename, seen_at=item.fetched_at))
+            new_url = archive.add_sighting(sighting_of(item, self.run_id))
+            self._remember(item)
+            report_id = None if item.duplicate else archive.save_parse(parsed_copy_of(item))
         if item.duplicate:
             stat(self.stats, "sightings_new" if new_url else "sightings_again")
             logger.info("duplicate  %s  (same bytes as a stored copy)", item.url)
             return item
-        report_id = archive.save_parse(parsed_copy_of(item))
         self._log(item, report_id)
         return item
+
+    def _remember(self, item: Any) -> None:
+        """The crawl state's record of the URL (not for local files: they have no URL)."""
+        if not str(item.url).startswith(("http://", "https://")):
+            return
+        fetch = Fetch(url=item.url, seen_at=item.fetched_at, sha256=item.sha256, etag=item.etag,
+                      last_modified=item.last_modified, content_type=item.content_type,
+                      http_status=item.status, parent_url=item.referer, source=item.source)
+        if self._state is None:
+            self._state = CrawlState(self.archive.db)
+        version = self._state.record_document(fetch, fetched=not getattr(item, "revalidated", False))
+        if version > 1 and not getattr(item, "revalidated", False):
+            stat(self.stats, "versions/new")
+            logger.info("changed    %s  (version %d)", item.url, version)
 
     def _log(self, item: Any, report_id: int | None) -> None:
         out = item.outcome
@@ -84,3 +116,11 @@ class ArchivePipeline:
         if self.run_id is not None:
             self.archive.finish_run(self.run_id, status, ours)
         handles_for(self.owner).close_all()
+
+
+def finish_crawl_run(root: str, run_id: int, status: str, stats: dict[str, Any]) -> None:
+    """Complete a crawl's run record with its final outcome and stats (after Scrapy closed
+    the pipelines: it opens the archive itself)."""
+    values = {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}
+    with Archive.open(root) as archive:
+        archive.finish_run(run_id, status, values)

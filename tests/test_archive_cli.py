@@ -10,6 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+import crawler.maintenance  # noqa: F401  (registers verify and reparse)
 from archive.cli import ArchiveGroup, cli
 from archive.db import Archive
 from archive.errors import NotFound
@@ -70,7 +71,8 @@ def assert_one_line_error(result: Result, *fragments: str) -> None:
 def test_help_mentions_nianbao() -> None:
     result = run("--help")
     assert result.exit_code == 0 and "年报" in result.output
-    assert {"list", "show", "search"} <= set(cli.commands)
+    assert {"list", "show", "search", "coverage", "export", "plot", "serve", "verify",
+            "reparse"} <= set(cli.commands)
 
 
 def test_list_table_and_json(data: Path) -> None:
@@ -130,7 +132,25 @@ def test_unknown_report_is_one_line_error(data: Path) -> None:
     assert_one_line_error(result, "no report with id 999")
 
 
-@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "低保"]])
+def test_search_language_and_filters_on_the_command_line(data: Path) -> None:
+    def hits(*args: str) -> list[dict[str, Any]]:
+        result = run("search", *args, "--json", "--limit", "0", "--archive", str(data))
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    assert [h["agency"] for h in hits("低保", "-信访")] == ["白沙镇人民政府"]
+    assert hits("低保 -信访") == hits("低保", "-信访") == hits("-信访", "低保")
+    assert len(hits("信访", "OR", "无低保")) == 2
+    assert [h["agency"] for h in hits("低保", "--agency", "中卫市东园镇人民政府")] == [
+        "东园镇人民政府"]
+    assert hits("低保", "--region", "沙坡头区") == []
+    assert [h["snippet"] for h in hits('"办理低保信访"')] == [
+        "…息公开工作年度报告 全年【办理低保信访】事项。 主动公开情况。"]
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "1"], ["search", "低保"], ["coverage"],
+                                  ["export", "--format", "csv"], ["plot", "东园镇"],
+                                  ["serve", "--port", "9"], ["verify"], ["reparse"]])
 def test_missing_archive_is_one_line_error(tmp_path: Path, args: list[str]) -> None:
     missing = tmp_path / "nowhere"
     result = run(*args, "--archive", str(missing))

@@ -219,3 +219,90 @@ def test_build_is_deterministic(tmp_path: Path):
         assert (tmp_path / "site" / page.relative_to(cached_root)).read_bytes() == page.read_bytes()
     for pdf in cached_root.rglob("*.pdf"):
         assert (tmp_path / "site" / pdf.relative_to(cached_root)).read_bytes()[:5] == b"%PDF-"
+
+
+# -- fixture portal v2 (crawler/fixture_portal/v2*.py) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def v2():
+    with FixturePortal(profile="v2", gate=True) as running:
+        yield running
+
+
+def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Fetched:
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+            return None
+
+    import ssl
+
+    opener = urllib.request.build_opener(
+        Stay, urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+    try:
+        with opener.open(urllib.request.Request(url, data=data, headers=headers or {}), timeout=10) as r:
+            return Fetched(r.status, r.headers.get("Content-Type", ""), r.read() + b"\n" +
+                           str(dict(r.headers)).encode())
+    except urllib.error.HTTPError as err:
+        return Fetched(err.code, err.headers.get("Content-Type", ""), err.read() + b"\n" +
+                       str(dict(err.headers)).encode())
+
+
+def test_v2_serves_every_expected_document(v2):
+    once = v2.manifest.routes.status_once
+    for ref in v2.manifest.documents(gate=False):
+        got = request(v2.url_of(ref.split("#")[0]))
+        if ref in once:  # busy the first time only
+            assert got.status == once[ref][0]
+            got = request(v2.url_of(ref))
+        assert got.status == 200, ref
+
+
+def test_v2_conditional_get_answers_304(v2):
+    first = urllib.request.urlopen(v2.url_for("/xxgk/zfxxgknb/index.html"), timeout=10)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": etag}).status == 304
+    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-Modified-Since": modified}).status == 304
+    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": '"old"'}).status == 200
+
+
+def test_v2_js_paging_has_no_plain_links(v2):
+    body = fetch(v2, "/xxgk/zfxxgknb/index.html").body.decode()
+    assert "createPageHTML(3, 0" in body and "index_1.html" not in body
+    assert fetch(v2, "/xxgk/zfxxgknb/index_2.html").status == 200
+
+
+def test_v2_hanweb_later_records_only_by_post(v2):
+    proxy = v2.url_for("/hanweb/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=7&perpage=3")
+    assert request(proxy).status == 405
+    posted = request(proxy, data=b"col=1&webid=12&columnid=3301")
+    assert posted.status == 200 and posted.body.count(b"<record>") == 4
+    column = fetch(v2, "/hanweb/col/col3301/index.html").body.decode()
+    assert column.count("<record>") == 3 and "art_3301_52004" not in column
+
+
+def test_v2_vsb_is_gbk_under_a_utf8_header(v2):
+    got = fetch(v2, "/vsb/xxgk/ndbg.htm")
+    assert got.content_type == "text/html; charset=UTF-8"
+    with pytest.raises(UnicodeDecodeError):
+        got.body.decode("utf-8")
+    assert "共4页" in got.body.decode("gbk")
+
+
+def test_v2_downfile_redirects_to_a_name_only_in_content_disposition(v2):
+    downfile = next(k for k in v2.manifest.routes.redirects if "downfile.jsp" in k)
+    moved = request(v2.url_for(downfile))
+    assert moved.status == 302
+    target = v2.manifest.routes.redirects[downfile]
+    got = request(v2.url_for(target))
+    assert got.content_type == "application/octet-stream" and b"Content-Disposition" in got.body
+    assert "." not in target.rsplit("/", 1)[1]
+
+
+def test_v2_traps(v2):
+    routes = v2.manifest.routes
+    (soft,) = routes.soft404
+    assert request(v2.url_for(soft)).status == 200 and "页面不存在" in fetch(v2, soft).body.decode()
+    assert b"Disallow: /xxgk/private/" in fetch(v2, "/robots.txt").body
+    assert request(v2.origin("gate") + "/").status == 412
+    assert request(v2.origin("tls") + "/robots.txt").status == 200

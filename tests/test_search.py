@@ -1,4 +1,5 @@
-"""Search: exact substring semantics (same set as Python `in`), ranking, filters, sync."""
+"""Search: exact substring semantics (same set as Python `in`), the index itself, ranking,
+snippets. The query language and the filters: tests/test_search_query.py."""
 from __future__ import annotations
 
 import hashlib
@@ -9,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from archive import search as search_mod
 from archive.db import Archive
 from archive.errors import ArchiveError
 from archive.records import CopyRecord, ParsedCopy
 from archive.search import report_text, search, snippet
+from archive.tokens import SENTINEL, agency_token, doc_key, units
 
 COMMON = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
@@ -63,6 +66,8 @@ def random_text(rng: random.Random, n: int) -> str:
             out.append(rng.choice(PUNCT))
         elif roll < 0.23:
             out.append(rng.choice(LATIN))
+        elif roll < 0.24:
+            out.append(rng.choice(" \n"))
         else:
             out.append(rng.choice(COMMON))
     return "".join(out)
@@ -90,6 +95,12 @@ def found(archive: Archive, query: str, **kw: Any) -> set[int]:
     return {hit.id for hit in search(archive.db, query, limit=0, **kw)}
 
 
+def quoted(q: str) -> str:
+    """`q` as one term of the query language (a phrase when it has spaces or quotes)."""
+    return q if q.split() == [q] and '"' not in q and not q.startswith("-") \
+        and q not in ("AND", "OR", "NOT") else '"' + q + '"'
+
+
 def sample_queries(texts: dict[int, str]) -> list[str]:
     rng = random.Random(SEED + 1)
     queries: list[str] = []
@@ -99,8 +110,12 @@ def sample_queries(texts: dict[int, str]) -> list[str]:
             text = rng.choice(bodies)
             start = rng.randrange(len(text) - length)
             q = text[start:start + length]
-            if not any(ch.isspace() for ch in q):  # white space separates AND terms
+            if '"' not in q and q.strip() == q and q:
                 queries.append(q)
+    spaced = [t for t in bodies if " " in t.strip()]
+    for text in spaced[:10]:  # phrases across a space
+        i = text.index(" ", 1)
+        queries.append(text[i - 2:i + 3].strip())
     for _ in range(40):  # mostly absent strings
         queries.append("".join(rng.choice(COMMON + PUNCT) for _ in range(rng.randint(2, 5))))
     return queries + ["低保", "信访", "。", "——", "“”", "A", "a", "Ab", "9", "不存在的词语"]
@@ -111,49 +126,41 @@ def test_search_returns_exactly_the_reports_containing_the_query(corpus) -> None
     queries = sample_queries(texts)
     assert any(len(expected(texts, q)) > 1 for q in queries if len(q) == 2)
     assert any(not expected(texts, q) for q in queries)
+    assert any(" " in q for q in queries)  # phrases across a space are searched too
     for q in queries:
-        assert found(archive, q) == expected(texts, q), q
+        assert found(archive, quoted(q)) == expected(texts, q), q
 
 
 def test_every_single_character_including_punctuation_and_case(corpus) -> None:
     archive, texts = corpus
-    for ch in sorted(set(COMMON + PUNCT + LATIN)):
+    for ch in sorted(set(COMMON + PUNCT + LATIN + "uvUV")):
         assert found(archive, ch) == expected(texts, ch), ch
+    assert found(archive, '" "') == expected(texts, " ")
+    assert found(archive, "A") != found(archive, "a")  # case-sensitive, like instr
 
 
-def test_the_index_narrows_candidates_for_a_chinese_term(corpus) -> None:
+def test_the_index_alone_answers_exactly(corpus) -> None:
+    """No verifying pass: the MATCH expression's rows are the reports containing the term."""
     archive, texts = corpus
-    rows = archive.db.execute("SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?",
-                              ['"低 保"']).fetchall()
-    assert {r[0] for r in rows} == expected(texts, "低保")
+    for q in ("低保", "公", "。", "A", "9a", "政府信息"):
+        expr = search_mod.term_phrase(q)
+        rows = archive.db.execute("SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?",
+                                  [expr]).fetchall()
+        assert {r[0] & 0xFFFFFFFF for r in rows} == expected(texts, q), q
 
 
-def test_space_separated_terms_must_all_be_contained(corpus) -> None:
-    archive, texts = corpus
-    want = {rid for rid, t in texts.items() if "低保" in t and "信访" in t and "。" in t}
-    assert found(archive, "低保 信访 。") == want
-    assert found(archive, "低保　信访") == {rid for rid, t in texts.items()
-                                        if "低保" in t and "信访" in t}  # ideographic space
-
-
-def test_filters_and_limit(corpus) -> None:
-    archive, texts = corpus
-    years = {rid: archive.get_report(rid)["year"] for rid in texts}
-    assert found(archive, "公开", year=2021) == {r for r in expected(texts, "公开")
-                                                if years[r] == 2021}
-    assert found(archive, "公开", agency="测试1") == {
-        r for r in expected(texts, "公开") if "测试1" in archive.get_report(r)["agency"]}
-    assert found(archive, "公开", template="2019") == set()
-    assert len(search(archive.db, "公", limit=3)) == 3
-    assert len(search(archive.db, "公")) == min(20, len(expected(texts, "公")))
-
-
-def test_bad_queries_raise_archive_error(corpus) -> None:
-    archive, _ = corpus
-    with pytest.raises(ArchiveError):
-        search(archive.db, "")
-    with pytest.raises(ArchiveError):
-        search(archive.db, "公", limit=-1)
+def test_sqlite_keeps_every_unit_as_one_token() -> None:
+    """The premise of tokens.py, asked of SQLite's own tokenizer: each character (all CJK
+    unified ideographs, ASCII, punctuation, a space, an astral character) is one token."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x20, 0x7F)]
+    chars += list("，。、“”（）《》—…·　\n\tÉé𠀀")
+    db = Database(memory=True)
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(b, tokenize='unicode61')")
+    db.execute("INSERT INTO t(b) VALUES (?)", [" ".join(units("".join(chars)))])
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    got = [r[0] for r in db.execute("SELECT term FROM v ORDER BY offset")]
+    assert got == units("".join(chars))
+    assert len(set(got)) == len(chars)
 
 
 def test_ranking_is_bm25_then_newer_year(tmp_path: Path) -> None:
@@ -166,13 +173,26 @@ def test_ranking_is_bm25_then_newer_year(tmp_path: Path) -> None:
         assert [h.id for h in search(archive.db, "信访")] == [new, old]
 
 
+def test_a_term_in_too_many_reports_lists_newest_first(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        ids = {year: store(archive, make_report("甲镇", year, {"1": "低保" * (2025 - year)}))
+               for year in (2020, 2023, 2021)}
+        assert [h.id for h in search(archive.db, "低保")] == [ids[2020], ids[2021], ids[2023]]
+        monkeypatch.setattr(search_mod, "RANK_CAP", 2)
+        assert [h.id for h in search(archive.db, "低保")] == [ids[2023], ids[2021], ids[2020]]
+        assert found(archive, "低保") == set(ids.values())
+
+
 def test_snippet_wraps_the_exact_match() -> None:
     text = "标题\n" + "前" * 40 + "低保对象" + "后" * 40
-    s = snippet(text, "低保")
+    s = snippet(text, ["低保"])
     assert "【低保】对象" in s and s.startswith("…") and s.endswith("…")
     assert 28 <= len(s) <= 36
-    assert snippet("低保", "低保") == "【低保】"
-    assert snippet("A\nB低保", "低保") == "A B【低保】"
+    assert snippet("低保", ["低保"]) == "【低保】"
+    assert snippet("A\nB低保", ["低保"]) == "A B【低保】"
+    assert snippet("甲低保乙信访丙", ["信访", "低保"]) == "甲【低保】乙【信访】丙"
+    assert snippet("没有", ["低保"]) == "没有"
 
 
 def test_hit_snippet_comes_from_the_report_text(corpus) -> None:
@@ -191,7 +211,16 @@ def test_report_text_is_title_and_non_null_sections() -> None:
 def _vocab(archive: Archive) -> set[tuple[str, int, int]]:
     archive.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING "
                        "fts5vocab('main', 'reports_fts', 'instance')")
-    return {(r[0], r[1], r[2]) for r in archive.db.execute("SELECT term, doc, offset FROM v")}
+    return {(r[0], r[1], r[2]) for r in archive.db.execute(
+        "SELECT term, doc, offset FROM v WHERE col = 'uni'")}
+
+
+def _want(archive: Archive) -> set[tuple[str, int, int]]:
+    want = set()
+    for r in archive.db.query("SELECT id, year, text, agency_id FROM reports"):
+        key, head = doc_key(r["year"], r["id"]), [SENTINEL, agency_token(r["agency_id"])]
+        want |= {(u, key, i) for i, u in enumerate(head + units(r["text"]))}
+    return want
 
 
 def test_index_follows_reparses_exactly(tmp_path: Path) -> None:
@@ -201,9 +230,7 @@ def test_index_follows_reparses_exactly(tmp_path: Path) -> None:
         store(archive, make_report("乙镇", 2021, {"1": "乙的信访"}), "copy-b")
         store(archive, make_report("甲镇", 2021, {"1": "新的信访内容"}), "copy-a")
         assert found(archive, "低保") == set() and found(archive, "新的信访") == {a}
-        texts = {r["id"]: r["text"] for r in archive.db.query("SELECT id, text FROM reports")}
-        want = {(ch, rid, i) for rid, text in texts.items()
-                for i, ch in enumerate(c for c in text if not c.isspace())}
+        want = _want(archive)
         assert _vocab(archive) == want
         assert search_mod.rebuild_index(archive.db) == 2
         assert _vocab(archive) == want

@@ -55,14 +55,14 @@ def render_pdfs(sources: list[PdfSource]) -> None:
     with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
         work = Path(tmp)
         inputs = []
-        for source in sources:
-            path = work / "in" / (source.target.stem + ".html")
+        for index, source in enumerate(sources):  # numbered: two targets may share a name
+            path = work / "in" / f"{index:03d}-{source.target.stem}.html"
             path.parent.mkdir(exist_ok=True)
             path.write_text(source.html, encoding="utf-8")
             inputs.append(path)
         run_soffice(soffice_command(inputs, work / "out", work / "profile"))
-        for source in sources:
-            made = work / "out" / (source.target.stem + ".pdf")
+        for path, source in zip(inputs, sources):
+            made = work / "out" / (path.stem + ".pdf")
             if not made.exists() or not made.read_bytes().startswith(b"%PDF-"):
                 raise FixtureBuildError(f"soffice produced no PDF for {source.target.name}")
             source.target.parent.mkdir(parents=True, exist_ok=True)

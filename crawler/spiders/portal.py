@@ -1,84 +1,42 @@
 """PortalSpider: walk a portal breadth-first and yield its annual-report documents.
 
 From a source's start URLs (a configured profile, or a bare root URL) the spider follows
-in-scope navigation, column and list-paging links. A detail page is fetched when it is
-linked from an annual-report column or its link text looks like one; it is yielded when its
-title or link text looks like an annual report (the parser decides what really is one),
-together with every attachment it links. Spiders only yield items and requests: hashing,
-dedup by content and cleaning are the pipelines' job.
+in-scope navigation, frames and report columns, including paging that only inline script
+writes (TRS), backwards paging (VSB) and Hanweb's POST-only record pages. A detail page is
+fetched when a report column lists it or its link text looks like a report; it is yielded
+when it is an article that looks like an annual report (the parser decides what really is
+one), never when it is a list or an error page, together with its attachments (plain
+links, `javascript:window.open`, pdf.js viewers). Attachments are checked (error pages,
+truncated PDFs, broken zips) and zip bundles yield one item per member. Hashing, dedup
+and cleaning are the pipelines' job; the spider only yields items and requests.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.message import Message
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import BaseSettings
 
+from crawler.extensions import document_rejected
 from crawler.items import DocumentItem
 from crawler.settings import fast_settings
-from crawler.sources import Source, resolve, skipped
+from crawler.sources import Source, resolve
+from crawler.spiders import bundles, checks, paging
+from crawler.spiders.documents import article_title, column_title, document_item
+from crawler.spiders.links import PageLink, page_links, script_files, viewer_file
 
 ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)(?:[?#]|$)", re.I)
 # Download endpoints that name the file only in Content-Disposition (downfile.jsp?id=…).
 DOWNFILE_RE = re.compile(r"/(?:down(?:load)?file|download|getfile|filedown)[^/]*$", re.I)
 PAGING_RE = re.compile(r"/index_(\d+)\.s?html?$")
-TITLE_SEPARATOR = re.compile(r"_|\s[-|｜]\s")
-PRIORITY_DETAIL = 10  # reports before further navigation at the same depth
-PRIORITY_ATTACHMENT = 20
-
-
-@dataclass(slots=True, frozen=True)
-class PageLink:
-    url: str  # absolute, fragment dropped
-    text: str  # anchor text, or its title attribute when that is longer (truncated lists)
-
-
-def clean_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def page_links(response: HtmlResponse) -> Iterator[PageLink]:
-    """Every <a href> of the page that could lead somewhere."""
-    for anchor in response.xpath("//a[@href]"):
-        href = (anchor.attrib.get("href") or "").strip()
-        if not href or href.startswith("#") or skipped(href):
-            continue
-        text = clean_space(" ".join(anchor.xpath(".//text()").getall()))
-        title = clean_space(anchor.attrib.get("title") or "")
-        yield PageLink(urldefrag(response.urljoin(href))[0], max(text, title, key=len))
-
-
-def joined(parts: list[str]) -> str:
-    return " | ".join(clean_space(p) for p in parts if p.strip())
-
-
-def article_title(response: HtmlResponse) -> str:
-    """A detail page's own title: TRS meta ArticleTitle, first <h1>, <title>'s first part.
-
-    Not the whole <title>: TRS appends the column name ("…_政府信息公开年报_…"), which
-    would make every page in a report column look like a report."""
-    title = response.xpath("//title/text()").get("")
-    return joined([
-        response.xpath("//meta[@name='ArticleTitle']/@content").get(""),
-        " ".join(response.xpath("(//h1)[1]//text()").getall()),
-        TITLE_SEPARATOR.split(title)[0],
-    ])
-
-
-def column_title(response: HtmlResponse) -> str:
-    """A list page's titles: <title> and TRS meta ColumnName."""
-    return joined([
-        response.xpath("//title/text()").get(""),
-        response.xpath("//meta[@name='ColumnName']/@content").get(""),
-    ])
+DISCLOSURE_TEXT = re.compile(r"信息公开|政务公开|年报|年度报告|公开目录")
+PRIORITY_DETAIL, PRIORITY_ATTACHMENT, PRIORITY_PROXY, PRIORITY_DISCLOSURE = 10, 20, 5, 2
+Out = Iterator[DocumentItem | scrapy.Request]
 
 
 def is_attachment(url: str) -> bool:
@@ -86,50 +44,11 @@ def is_attachment(url: str) -> bool:
     return bool(ATTACHMENT_RE.search(path) or DOWNFILE_RE.search(path))
 
 
-def header(headers: Any, name: str) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def decode_header_bytes(raw: bytes) -> str:
-    # Chinese servers send raw UTF-8 or GBK in Content-Disposition as often as RFC 2231.
-    for encoding in ("utf-8", "gbk"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
-def filename_of(response: Response) -> str | None:
-    """Content-Disposition's filename, else the URL's last path segment."""
-    raw = response.headers.get("Content-Disposition")
-    if raw:
-        message = Message()
-        message["Content-Disposition"] = decode_header_bytes(raw)
-        name = message.get_filename()
-        if name:
-            return unquote(name)
-    return unquote(PurePosixPath(urlsplit(response.url).path).name) or None
-
-
-def document_item(response: Response, source: str, column: str | None,
-                  link_text: str | None) -> DocumentItem:
-    """The fetched document exactly as received, with its provenance."""
-    return DocumentItem(
-        url=response.url,
-        body=response.body,
-        fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        status=response.status,
-        content_type=header(response.headers, "Content-Type"),
-        filename=filename_of(response),
-        etag=header(response.headers, "ETag"),
-        last_modified=header(response.headers, "Last-Modified"),
-        source=source,
-        column=column,
-        referer=header(response.request.headers, "Referer") if response.request else None,
-        link_text=link_text or None,
-    )
+def ofd_twins(urls: list[str]) -> set[str]:
+    """OFD files posted beside a PDF of the same name: the PDF is the copy we keep."""
+    pdfs = {u.rsplit(".", 1)[0] for u in urls if urlsplit(u).path.lower().endswith(".pdf")}
+    return {u for u in urls if urlsplit(u).path.lower().endswith(".ofd")
+            and u.rsplit(".", 1)[0] in pdfs}
 
 
 class PortalSpider(scrapy.Spider):
@@ -137,7 +56,11 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
     source: Source
+    allowed_domains: list[str]
     max_list_pages: int
+    page_maxsize: int
+    skip_ofd_twins: bool
+    bundle_limits: bundles.Limits
 
     def __init__(self, target: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -158,53 +81,111 @@ class PortalSpider(scrapy.Spider):
         sources_file = crawler.settings.get("PORTAL_SOURCES_FILE")
         spider.source = resolve(spider.target, Path(sources_file) if sources_file else None)
         spider.allowed_domains = list(spider.source.allowed_domains)
-        spider.max_list_pages = crawler.settings.getint("PORTAL_MAX_LIST_PAGES", 50)
+        settings = crawler.settings
+        spider.max_list_pages = settings.getint("PORTAL_MAX_LIST_PAGES", 50)
+        spider.page_maxsize = settings.getint("PORTAL_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        spider.skip_ofd_twins = settings.getbool("PORTAL_SKIP_OFD_TWINS", True)
+        spider.bundle_limits = bundles.Limits(
+            max_members=settings.getint("PORTAL_ZIP_MAX_MEMBERS", 200),
+            max_total=settings.getint("PORTAL_ZIP_MAX_TOTAL", 500 * 1024 * 1024),
+            max_member=settings.getint("DOWNLOAD_MAXSIZE", 200 * 1024 * 1024),
+            max_ratio=settings.getfloat("PORTAL_ZIP_MAX_RATIO", 100.0))
         return spider
 
-    def stat(self, key: str) -> None:
-        self.crawler.stats.inc_value(f"portal/{key}")
+    def stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"portal/{key}", count)
 
-    def page_meta(self) -> dict[str, Any]:
-        return {"playwright": True} if self.source.needs_browser else {}
+    def meta(self, kind: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {"nianbao_kind": kind}
+        if kind != "attachment":
+            meta["download_maxsize"] = self.page_maxsize
+        if self.source.needs_browser and kind != "attachment":
+            meta["playwright"] = True
+        return meta
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse_page, meta=self.page_meta())
+        for url in self.source.start_urls:  # resuming a JOBDIR, Scrapy filters them as seen
+            yield scrapy.Request(url, callback=self.parse_page, meta=self.meta("page"))
 
-    def parse_page(self, response: Response) -> Iterator[scrapy.Request]:
+    # -- navigation and list pages ---------------------------------------------------------
+
+    def parse_page(self, response: Response, column_hint: bool = False) -> Out:
         """A navigation or list page: follow its links, never yield it."""
         if not isinstance(response, HtmlResponse):
             self.stat("not_html")
             return
-        in_column = self.is_column(response)
+        in_column = column_hint or self.is_column(response)
         self.stat("column_pages" if in_column else "pages")
-        for link in page_links(response):
-            request = self.follow(response, link, in_column)
-            if request is not None:
-                yield request
+        links = list(page_links(response))
+        store = paging.hanweb_store(response)
+        records = paging.record_links(store, response.url) if store else []
+        if in_column:
+            yield from self.paging(response, links, store, len(records))
+        for link in records:
+            yield from self.follow(response, link, in_column)
+        for link in links:
+            yield from self.follow(response, link, in_column)
 
     def is_column(self, response: HtmlResponse) -> bool:
         """An annual-report column: by the profile's URL rules, or by its title."""
         return self.source.is_column(response.url) or self.source.looks_like_report(
-            column_title(response)
-        )
+            column_title(response))
 
-    def follow(self, response: HtmlResponse, link: PageLink,
-               in_column: bool) -> scrapy.Request | None:
+    def paging(self, response: HtmlResponse, links: list[PageLink], store: str | None,
+               have: int) -> Out:
+        """The column's other pages: TRS script paging, VSB numbering, Hanweb POSTs."""
+        pages = paging.trs_pages(response, self.max_list_pages) + paging.vsb_pages(
+            response, links, self.max_list_pages)
+        for url in pages:
+            self.stat("paging_generated")
+            yield response.follow(url, callback=self.parse_page, meta=self.meta("page"),
+                                  cb_kwargs={"column_hint": True})
+        for call in paging.hanweb_calls(response, store, have) if store else []:
+            self.stat("hanweb_proxy")
+            yield scrapy.FormRequest(call.url, formdata=call.form, callback=self.parse_records,
+                                     priority=PRIORITY_PROXY, meta=self.meta("proxy"),
+                                     cb_kwargs={"column": response.url})
+
+    def parse_records(self, response: Response, column: str) -> Out:
+        """A Hanweb dataproxy answer: more records of the column."""
+        if not isinstance(response, TextResponse):
+            return
+        for link in paging.record_links(response.text, column):
+            yield from self.follow(response, link, True, column=column)
+
+    def follow(self, response: Response, link: PageLink, in_column: bool,
+               column: str | None = None) -> Out:
+        column = column or response.url
+        if link.frame:  # a shell's content (a pdf.js viewer only counts on a report page)
+            if viewer_file(link.url) is None and self.source.follows(link.url):
+                yield response.follow(link.url, callback=self.parse_page, meta=self.meta("page"),
+                                      cb_kwargs={"column_hint": in_column})
+            return
+        reportish = self.source.looks_like_report(link.text)
         if is_attachment(link.url):
-            return None  # attachments only of report pages, see parse_detail
-        if self.source.is_detail(link.url):
-            if in_column or self.source.looks_like_report(link.text):
-                return response.follow(
-                    link.url, callback=self.parse_detail, priority=PRIORITY_DETAIL,
-                    meta=self.page_meta(),
-                    cb_kwargs={"column": response.url, "link_text": link.text},
-                )
-            self.stat("detail_skipped")
-            return None
+            if in_column and reportish:  # a column listing the PDF itself
+                yield self.attachment_request(response, link, column)
+            return
+        if self.source.is_detail(link.url) or (reportish and self.source.follows(link.url)):
+            if in_column or reportish:
+                yield response.follow(link.url, callback=self.parse_detail, priority=PRIORITY_DETAIL,
+                                      meta=self.meta("detail"),
+                                      cb_kwargs={"column": column, "link_text": link.text})
+            else:
+                self.stat("detail_skipped")
+            return
+        yield from self.follow_page(response, link, in_column)
+
+    def follow_page(self, response: Response, link: PageLink, in_column: bool) -> Out:
+        if paging.is_pager_link(link, response.url) and not in_column:
+            self.stat("paging_skipped")  # news and other columns: no need to page them
+            return
         if not self.source.follows(link.url) or not self.within_paging(link.url):
-            return None
-        return response.follow(link.url, callback=self.parse_page, meta=self.page_meta())
+            return
+        priority = PRIORITY_DISCLOSURE if DISCLOSURE_TEXT.search(link.text) else 0
+        yield response.follow(link.url, callback=self.parse_page, meta=self.meta("page"),
+                              priority=priority, cb_kwargs={"column_hint": in_column and
+                                                            paging.is_pager_link(link, response.url)})
 
     def within_paging(self, url: str) -> bool:
         match = PAGING_RE.search(urlsplit(url).path)
@@ -213,11 +194,20 @@ class PortalSpider(scrapy.Spider):
             return False
         return True
 
-    def parse_detail(self, response: Response, column: str,
-                     link_text: str) -> Iterator[DocumentItem | scrapy.Request]:
+    # -- detail pages and attachments -------------------------------------------------------
+
+    def parse_detail(self, response: Response, column: str, link_text: str) -> Out:
         """A detail page: yield it and its attachments when it may be an annual report."""
         if not isinstance(response, HtmlResponse):  # a detail URL that served a file
             yield from self.parse_attachment(response, column, link_text)
+            return
+        reason = checks.error_page_reason(response)
+        if reason:
+            self.reject(response, reason)
+            return
+        if checks.is_listing(response, self.source):
+            self.stat("detail_is_listing")
+            yield from self.parse_page(response, column_hint=True)
             return
         if not (self.source.looks_like_report(article_title(response))
                 or self.source.looks_like_report(link_text)):
@@ -225,14 +215,67 @@ class PortalSpider(scrapy.Spider):
             return
         self.stat("candidates")
         yield document_item(response, self.source.name, column, link_text)
-        for link in page_links(response):
-            if is_attachment(link.url):
-                yield response.follow(
-                    link.url, callback=self.parse_attachment, priority=PRIORITY_ATTACHMENT,
-                    cb_kwargs={"column": column, "link_text": link.text},
-                )
+        yield from self.attachments(response, column)
 
-    def parse_attachment(self, response: Response, column: str,
-                         link_text: str) -> Iterator[DocumentItem]:
+    def attachments(self, response: HtmlResponse, column: str) -> Out:
+        links = [ln for ln in page_links(response) if is_attachment(ln.url) or
+                 (ln.frame and viewer_file(ln.url))]
+        links += [ln for ln in script_files(response) if ln.url not in {x.url for x in links}]
+        links = [PageLink(viewer_file(ln.url) or ln.url, ln.text or "pdf.js") if ln.frame else ln
+                 for ln in links]
+        twins = ofd_twins([ln.url for ln in links]) if self.skip_ofd_twins else set()
+        for link in links:
+            if link.url in twins:
+                self.stat("ofd_twin_skipped")
+                continue
+            yield self.attachment_request(response, link, column)
+
+    def attachment_request(self, response: Response, link: PageLink, column: str) -> scrapy.Request:
+        return response.follow(link.url, callback=self.parse_attachment, priority=PRIORITY_ATTACHMENT,
+                               meta=self.meta("attachment"),
+                               cb_kwargs={"column": column, "link_text": link.text})
+
+    def parse_attachment(self, response: Response, column: str, link_text: str) -> Out:
+        kind = checks.sniffed(response, link_text or response.url)
+        problem = checks.attachment_problem(response, kind)
+        if (problem and problem.startswith("truncated") and response.request is not None
+                and not response.meta.get("nianbao_refetch")):
+            self.stat("refetch_truncated")  # a transfer cut short is worth one more try
+            yield response.request.replace(dont_filter=True, meta={**response.meta, "nianbao_refetch": 1})
+            return
+        if problem:
+            self.reject(response, problem)
+            return
         self.stat("attachments")
+        if kind.format == "zip":
+            yield from self.unpack(response, column)
+            return
         yield document_item(response, self.source.name, column, link_text)
+
+    def unpack(self, response: Response, column: str) -> Iterator[DocumentItem]:
+        try:
+            members, skipped = bundles.unpack(response.body, self.bundle_limits)
+        except bundles.BundleRefused as exc:
+            self.reject(response, f"zip bundle refused: {exc}")
+            return
+        for reason in skipped:
+            self.logger.warning("zip %s: skipped %s", response.url, reason)
+        if not members:
+            self.reject(response, "zip bundle without a readable document")
+            return
+        self.stat("zip/members", len(members))
+        self.stat("zip/skipped", len(skipped))
+        for member in members:
+            item = document_item(response, self.source.name, column, PurePosixPath(member.name).stem,
+                                 bundle=response.url)
+            item.url, item.body = f"{response.url}#{member.name}", member.data
+            item.filename, item.content_type = PurePosixPath(member.name).name, None
+            item.referer = response.url
+            yield item
+
+    def reject(self, response: Response, reason: str) -> None:
+        """An error page or broken file: never archived; remembered by the crawl state."""
+        self.stat("rejected")
+        self.logger.info("rejected %s: %s", response.url, reason)
+        self.crawler.signals.send_catch_log(signal=document_rejected, response=response,
+                                            reason=reason, spider=self)

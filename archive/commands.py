@@ -1,0 +1,137 @@
+"""`nianbao coverage`, `export`, `plot`, `serve` (registered on archive.cli.cli)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from . import agencies, export as exporting
+from .cli import archive_option, cli, echo_json, format_table, json_option, open_existing
+from .coverage import Coverage, coverage as build_coverage
+from .db import Archive
+from .errors import ArchiveError, NotFound
+
+
+@cli.command()
+@archive_option
+@json_option
+def coverage(archive_dir: Path, as_json: bool) -> None:
+    """Agency x year: which reports exist and which are missing, and the cross-year check
+    (carried_forward of year N = carried_over of year N+1)."""
+    with open_existing(archive_dir) as archive:
+        cov = build_coverage(archive.db)
+    if as_json:
+        echo_json(cov.to_json())
+        return
+    for line in coverage_lines(cov):
+        click.echo(line)
+
+
+def coverage_lines(cov: Coverage) -> list[str]:
+    headers = ["id", "agency", "portal", *[str(y) for y in cov.years], "missing"]
+    rows = [[a.id, a.region + a.name, a.scope, *[f"#{a.reports[y]}" if y in a.reports else "—"
+                                        for y in cov.years], len(a.missing)]
+            for a in cov.agencies]
+    lines = format_table(headers, rows)
+    if cov.unattributed:
+        lines.append(f"reports naming no agency: {', '.join(map(str, cov.unattributed))}")
+    n = cov.cross_year_counts()
+    lines.append(f"cross-year checks: {n['pass']} pass, {n['fail']} fail,"
+                 f" {n['not_assessable']} not assessable")
+    for c in cov.cross_year:
+        if c["status"] == "fail":
+            lines.append(f"  FAIL {c['region']}{c['agency']} {c['year']}->{c['next_year']}"
+                         f" {c['column_key']}: carried_forward {c['carried_forward']}"
+                         f" != carried_over {c['carried_over']}")
+    return lines
+
+
+@cli.command(name="export")
+@archive_option
+@click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: standard output; required for xlsx).")
+@click.option("--table", type=click.Choice(exporting.TABLES),
+              help="Only this table (csv: default reports; json, xlsx: default both).")
+def export_cmd(archive_dir: Path, fmt: str, out: Path | None, table: str | None) -> None:
+    """Export the reports and their table cells as CSV, JSON or an Excel workbook."""
+    tables = (table,) if table else exporting.TABLES
+    with open_existing(archive_dir) as archive:
+        if fmt == "xlsx":
+            if out is None:
+                raise ArchiveError("xlsx needs --out FILE")
+            n = exporting.write_xlsx(archive.db, tables, out)
+        else:
+            with _output(out) as stream:
+                n = (exporting.write_csv(archive.db, table or "reports", stream)
+                     if fmt == "csv" else exporting.write_json(archive.db, tables, stream))
+    if out is not None:
+        click.echo(f"wrote {n} rows to {out}", err=True)
+
+
+class _output:
+    """An output file, or standard output when `path` is None."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.handle: IO[str] | None = None
+
+    def __enter__(self) -> IO[str]:
+        if self.path is None:
+            return sys.stdout
+        try:
+            handle: IO[str] = open(self.path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {self.path}: {exc}") from exc
+        self.handle = handle
+        return handle
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def resolve_one(archive: Archive, text: str) -> dict[str, Any]:
+    """The one agency `text` names (an id, or a name under any of its spellings)."""
+    ids = [int(text)] if text.isdigit() else agencies.filter_ids(archive.db, text, None) or []
+    rows = [r for i in ids for r in archive.db.query(
+        "SELECT id, name, region FROM agencies WHERE id = ?", [i])]
+    if not rows:
+        raise NotFound(f"no agency {text!r}")
+    if len(rows) > 1:
+        names = "; ".join(f"{r['id']} {r['region']}{r['name']}" for r in rows[:10])
+        raise ArchiveError(f"{text!r} names {len(rows)} agencies ({names}): give its id")
+    return rows[0]
+
+
+@cli.command()
+@click.argument("agency")
+@archive_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="PNG file (default: nianbao-plot-<agency id>.png).")
+def plot(agency: str, archive_dir: Path, out: Path | None) -> None:
+    """Draw one AGENCY's figures across the years as a PNG (AGENCY: a name or an id)."""
+    from .plot import plot_agency
+
+    with open_existing(archive_dir) as archive:
+        row = resolve_one(archive, agency)
+        target = out or Path(f"nianbao-plot-{row['id']}.png")
+        result = plot_agency(archive.db, row["id"], f"{row['region']}{row['name']}", target)
+    click.echo(f"wrote {result.path} ({result.years[0]}–{result.years[-1]})", err=True)
+
+
+@cli.command()
+@archive_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+def serve(archive_dir: Path, host: str, port: int) -> None:
+    """Browse and search the archive in Datasette (read-only), with Chinese labels, canned
+    queries (coverage, failing checks, cross-year, year over year) and downloads of the
+    archived originals."""
+    from .web import serve as run_server
+
+    with open_existing(archive_dir) as archive:
+        click.echo(f"Serving {archive_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        run_server(archive_dir, archive, host, port)

@@ -1,0 +1,95 @@
+"""Readable SQL views over the archive (created by migration m004; see docs/sql.md).
+
+- `report_list`: one row per report: agency (resolved), region, name as written, year,
+  template, title, failing checks, the primary copy (`original`).
+- `cells_view`: every cell with agency, year and the Chinese labels of table, row, column.
+- `applications_view`, `active_disclosure_view`, `review_litigation_view`: one row per
+  report and table row, one column per table column (NULL: blank or absent; 0 stays 0).
+- `checks_view`: every check with agency and year.
+- `cross_year_checks`: per agency, carried_forward of year N against carried_over of
+  year N+1, column by column (pass / fail / not_assessable).
+- `copies_view`: every copy with its report and first URL (`original` links the bytes).
+"""
+from __future__ import annotations
+
+from .labels import COLUMNS
+
+_AGENCY = "r.agency_id, a.name AS agency, a.region, r.agency AS agency_as_written, r.year"
+
+REPORT_LIST = f"""CREATE VIEW report_list AS
+SELECT r.id, {_AGENCY}, r.template, r.title,
+  (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.status = 'fail')
+    AS failing_checks,
+  r.primary_sha256 AS original, r.fts_rowid
+FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE r.primary_sha256 IS NOT NULL"""
+
+CELLS_VIEW = f"""CREATE VIEW cells_view AS
+SELECT c.report_id, {_AGENCY}, r.template,
+  c.table_name, tl.label AS table_label, c.row_key, rl.label AS row_label,
+  c.column_key, cl.label AS column_label, c.value, c.is_blank, c.provenance
+FROM cells c JOIN reports r ON r.id = c.report_id
+LEFT JOIN agencies a ON a.id = r.agency_id
+LEFT JOIN labels tl ON tl.table_name = '' AND tl.kind = 'table' AND tl.key = c.table_name
+LEFT JOIN labels rl ON rl.table_name = c.table_name AND rl.kind = 'row' AND rl.key = c.row_key
+LEFT JOIN labels cl ON cl.table_name = c.table_name AND cl.kind = 'column'
+  AND cl.key = c.column_key"""
+
+CHECKS_VIEW = f"""CREATE VIEW checks_view AS
+SELECT k.report_id, {_AGENCY}, k.rule, k.status, k."left", k."right"
+FROM checks k JOIN reports r ON r.id = k.report_id
+LEFT JOIN agencies a ON a.id = r.agency_id"""
+
+CROSS_YEAR = """CREATE VIEW cross_year_checks AS
+SELECT r1.agency_id, a.name AS agency, a.region, r1.year, r2.year AS next_year,
+  r1.id AS report_id, r2.id AS next_report_id, f.column_key, cl.label AS column_label,
+  f.value AS carried_forward, o.value AS carried_over,
+  CASE WHEN f.value IS NULL OR o.value IS NULL THEN 'not_assessable'
+       WHEN f.value = o.value THEN 'pass' ELSE 'fail' END AS status
+FROM reports r1
+JOIN reports r2 ON r2.agency_id = r1.agency_id AND r2.year = r1.year + 1
+JOIN agencies a ON a.id = r1.agency_id
+JOIN cells f ON f.report_id = r1.id AND f.table_name = 'applications'
+  AND f.row_key = 'carried_forward'
+LEFT JOIN cells o ON o.report_id = r2.id AND o.table_name = 'applications'
+  AND o.row_key = 'carried_over' AND o.column_key = f.column_key
+LEFT JOIN labels cl ON cl.table_name = 'applications' AND cl.kind = 'column'
+  AND cl.key = f.column_key
+WHERE r1.primary_sha256 IS NOT NULL AND r2.primary_sha256 IS NOT NULL"""
+
+COPIES_VIEW = f"""CREATE VIEW copies_view AS
+SELECT c.sha256, c.report_id, {_AGENCY}, c.format, c.mime, c.size, c.filename, c.status,
+  c.error, c.first_seen, c.last_seen,
+  (SELECT s.url FROM sightings s WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id
+   LIMIT 1) AS first_url,
+  c.sha256 AS original
+FROM copies c LEFT JOIN reports r ON r.id = c.report_id
+LEFT JOIN agencies a ON a.id = r.agency_id"""
+
+
+def wide_view(table: str) -> str:
+    """One row per (report, table row), one column per table column, via the cells index."""
+    cols = [key for key, _ in COLUMNS[table]]
+    values = ",\n  ".join(f"c{i}.value AS [{key}]" for i, key in enumerate(cols))
+    joins = "\n".join(
+        f"LEFT JOIN cells c{i} ON c{i}.report_id = r.id AND c{i}.table_name = '{table}'"
+        f" AND c{i}.row_key = l.key AND c{i}.column_key = '{key}'"
+        for i, key in enumerate(cols))
+    return f"""CREATE VIEW {table}_view AS
+SELECT r.id AS report_id, {_AGENCY}, r.template,
+  l.key AS row_key, l.label AS row_label, l.position AS row_position,
+  {values}
+FROM reports r JOIN labels l ON l.table_name = '{table}' AND l.kind = 'row'
+LEFT JOIN agencies a ON a.id = r.agency_id
+{joins}
+WHERE r.primary_sha256 IS NOT NULL AND EXISTS (SELECT 1 FROM cells x
+  WHERE x.report_id = r.id AND x.table_name = '{table}' AND x.row_key = l.key)"""
+
+
+def view_names() -> list[str]:
+    return [sql.split()[2] for sql in all_views()]
+
+
+def all_views() -> list[str]:
+    return [REPORT_LIST, CELLS_VIEW, CHECKS_VIEW, CROSS_YEAR, COPIES_VIEW,
+            *(wide_view(t) for t in COLUMNS)]

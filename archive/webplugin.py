@@ -1,0 +1,122 @@
+"""The Datasette plugin that `nianbao serve` registers (web.py): search functions, the
+download of archived originals, and links.
+
+- SQL functions: `escape_fts` is replaced, so Datasette's own search box (tables with
+  `fts_table` = reports_fts) matches exactly, like `nianbao search`; `nianbao_match(q)`,
+  `nianbao_snippet(text, q)` and `nianbao_agency_match(...)` serve the canned search query.
+- `/-/blob/<sha256>`: the exact bytes of an archived copy from the blob store, with its
+  sniffed content type and a Content-Disposition filename.
+- Cells: `original` / `primary_sha256` link to the download, report ids to the report.
+"""
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+from . import agencies
+from .blobs import BlobStore
+from .errors import ArchiveError
+from .query import fts_expression, matches, parse_query
+from .search import snippet
+from .tokens import SENTINEL
+
+NOTHING = f"{{uni}} : {SENTINEL} NOT {{uni}} : {SENTINEL}"  # matches no row
+_SHA = re.compile(r"[0-9a-f]{64}")
+_YEAR = re.compile(r"\d{4}")
+_MARK = re.compile(r"【(.*?)】", re.S)
+
+
+def match_expression(q: str | None) -> str:
+    """The exact FTS5 expression for a user's query; an empty query matches nothing."""
+    try:
+        return fts_expression(parse_query(q)) if q and q.strip() else NOTHING
+    except ArchiveError:
+        return NOTHING
+
+
+def snippet_of(text: str | None, q: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        terms = parse_query(q).terms if q else []
+    except ArchiveError:
+        terms = []
+    return snippet(text, terms, width=60)
+
+
+def agency_match(region: str | None, name: str | None, written: str | None,
+                 wanted: str | None) -> bool:
+    """Does the report's agency answer to `wanted` (same rule as `--agency`)?"""
+    if not wanted:
+        return True
+    w_region, w_core = agencies.split_name(wanted)
+    needle = agencies.normalize(wanted)
+    if name is not None and name == w_core and agencies.regions_agree(region or "", w_region):
+        return True
+    return needle in f"{region or ''}{name or ''}" or needle in agencies.normalize(written or "")
+
+
+@hookimpl(trylast=True)  # type: ignore[untyped-decorator]  # after datasette's own escape_fts
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.create_function("escape_fts", 1, match_expression, deterministic=True)
+    conn.create_function("nianbao_match", 1, match_expression, deterministic=True)
+    conn.create_function("nianbao_snippet", 2, snippet_of, deterministic=True)
+    conn.create_function("nianbao_agency_match", 4, agency_match, deterministic=True)
+    conn.create_function("nianbao_contains", 2,
+                         lambda text, q: matches(parse_query(q), text or ""), deterministic=True)
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/blob/(?P<sha256>[0-9a-f]{64})$", blob_view)]
+
+
+def content_disposition(filename: str) -> str:
+    ascii_name = re.sub(r'[^A-Za-z0-9._-]', "_", filename) or "download"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+async def blob_view(datasette: Any, request: Any) -> Response:
+    sha = request.url_vars["sha256"]
+    config = datasette.plugin_config("nianbao") or {}
+    db = datasette.get_database(config.get("database"))
+    row = (await db.execute("SELECT mime, filename, format FROM copies WHERE sha256 = ?",
+                            [sha])).first()
+    store = BlobStore(Path(config.get("blobs", "")))
+    if row is None or not store.has(sha):
+        return Response.text(f"no archived copy {sha}", status=404)
+    name = row["filename"] or f"{sha[:12]}.{row['format'] or 'bin'}"
+    return Response(store.read(sha), content_type=row["mime"] or "application/octet-stream",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def render_cell(value: Any, column: str, table: str | None, database: str,
+                datasette: Any) -> Markup | None:
+    if isinstance(value, str) and _SHA.fullmatch(value) and (
+            column == "original" or (table, column) == ("reports", "primary_sha256")):
+        href = datasette.urls.path(f"/-/blob/{value}")
+        return Markup(f'<a href="{href}" class="nianbao-original">下载原件</a> '
+                      f'<code>{value[:12]}</code>')
+    if isinstance(value, int) and _links_report(table, column):
+        href = datasette.urls.row(database, "reports", str(value))
+        return Markup(f'<a href="{href}" class="nianbao-report">{value}</a>')
+    if column == "摘要" and isinstance(value, str):
+        return Markup(_MARK.sub(r"<mark>\1</mark>", html.escape(value)))
+    return None
+
+
+def _links_report(table: str | None, column: str) -> bool:
+    if table in ("report_list",):
+        return column == "id"
+    if table is None:  # canned queries
+        return column in ("报告", "下一年报告") or bool(_YEAR.fullmatch(column))
+    return False

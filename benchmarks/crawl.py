@@ -1,0 +1,135 @@
+"""Crawl benchmark (not a timed test): `python3 benchmarks/crawl.py [--runs N]`.
+
+1. Pages per minute on fixture portal v2 with politeness off (`--fast`), against
+   `scrapy bench` run on the same machine in the same run (target: at least 70% of it).
+   Pages per minute is counted where it happens, at the portals: requests answered over
+   the time from the first request's arrival to the last answer. Three figures:
+   - "first crawl": one fresh portal, its 429/503 traps pausing the host for their
+     Retry-After (two seconds in all, by design) and its deliberately slow PDF;
+   - "crawler": the spider, middlewares and crawl state without the item pipelines (no
+     PDF parsing), over --portals copies of the portal crawled at once (one portal is
+     too small to keep 16 requests in flight; `scrapy bench` serves endless breadth);
+     the figure comparable to `scrapy bench`, which parses nothing either;
+   - "nianbao crawl": the same with every stage, parsing and archiving included.
+2. Bytes the portal sent for a re-crawl of the unchanged portal into the same archive,
+   against the first crawl's (target: under 5%).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from crawler.fixture_portal import FixturePortal, Hit  # noqa: E402
+
+
+def run_crawl(portals: list[FixturePortal], archive: Path, pipelines: bool) -> list[Hit]:
+    """One `python3 -m crawler.runner --fast` of all `portals` into `archive`; their hits."""
+    settings: dict[str, Any] = {"ARCHIVE_DIR": str(archive), "LOG_LEVEL": "WARNING"}
+    if not pipelines:
+        settings["ITEM_PIPELINES"] = {}
+    target = portals[0].url
+    if len(portals) > 1:  # a profile whose start URLs are every portal's root
+        sources = archive.parent / f"{archive.name}.toml"
+        roots = ", ".join(f'"{p.url}"' for p in portals)
+        sources.write_text(f'[sources.bench]\ntitle = "bench"\nroot_url = "{target}"\n'
+                           f'allowed_domains = ["127.0.0.1"]\nstart_urls = [{roots}]\n')
+        settings["PORTAL_SOURCES_FILE"], target = str(sources), "bench"
+    before = [len(p.hits) for p in portals]
+    done = subprocess.run([sys.executable, "-m", "crawler.runner", target, "--fast",
+                           "--settings-json", json.dumps(settings)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise SystemExit(f"crawl failed:\n{done.stderr[-2000:]}")
+    return [h for p, n in zip(portals, before) for h in p.hits[n:]]
+
+
+def pages_per_minute(hits: list[Hit]) -> float:
+    window = max(h.ended for h in hits) - min(h.started for h in hits)
+    return len(hits) / window * 60
+
+
+def sent(hits: list[Hit]) -> int:
+    return sum(h.sent for h in hits)
+
+
+def scrapy_bench(seconds: int) -> float:
+    """`scrapy bench` (outside any project: Scrapy's defaults) -> pages per minute."""
+    with tempfile.TemporaryDirectory() as cwd:
+        done = subprocess.run(["scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                               "-s", "LOGSTATS_INTERVAL=1"],
+                              cwd=cwd, capture_output=True, text=True, timeout=seconds + 120)
+    count = re.search(r"'downloader/response_count': (\d+)", done.stderr)
+    elapsed = re.search(r"'elapsed_time_seconds': ([\d.]+)", done.stderr)
+    if not (count and elapsed):
+        raise SystemExit(f"scrapy bench printed no stats:\n{done.stderr[-2000:]}")
+    return int(count.group(1)) / float(elapsed.group(1)) * 60
+
+
+def measure(runs: int, copies: int, work: Path) -> dict[str, float]:
+    portals = [FixturePortal(profile="v2").start() for _ in range(copies)]
+    try:
+        first = run_crawl(portals[:1], work / "first", pipelines=True)
+        run_crawl(portals[1:], work / "warm", pipelines=False)  # their 429/503, once each
+        crawler = [pages_per_minute(run_crawl(portals, work / f"c{i}", pipelines=False))
+                   for i in range(runs)]
+        full = [pages_per_minute(run_crawl(portals, work / f"f{i}", pipelines=True))
+                for i in range(runs)]
+        again = run_crawl(portals[:1], work / "first", pipelines=True)
+    finally:
+        for portal in portals:
+            portal.stop()
+    return {"first": pages_per_minute(first), "crawler": statistics.median(crawler),
+            "full": statistics.median(full), "first_bytes": sent(first),
+            "recrawl_bytes": sent(again), "pages": len(first), "recrawl_pages": len(again),
+            "copies": copies}
+
+
+def report(figures: dict[str, float], bench: float) -> list[str]:
+    ratio = figures["crawler"] / bench
+    share = figures["recrawl_bytes"] / figures["first_bytes"]
+    return [
+        f"scrapy bench (same machine, same run):      {bench:8.0f} pages/min",
+        f"fixture v2, first crawl (traps included):   {figures['first']:8.0f} pages/min"
+        f"  ({figures['pages']:.0f} requests)",
+        f"fixture v2 x{figures['copies']:.0f}, crawler (no pipelines):   {figures['crawler']:8.0f} pages/min"
+        f"  = {ratio:.0%} of scrapy bench (target >= 70%: {'met' if ratio >= 0.7 else 'NOT met'})",
+        f"fixture v2 x{figures['copies']:.0f}, nianbao crawl (all):      {figures['full']:8.0f} pages/min"
+        f"  = {figures['full'] / bench:.0%} of scrapy bench",
+        f"bytes sent, first crawl of fixture v2:      {figures['first_bytes']:8.0f}",
+        f"bytes sent, re-crawl of it unchanged:       {figures['recrawl_bytes']:8.0f}"
+        f"  = {share:.1%} of the first (target < 5%: {'met' if share < 0.05 else 'NOT met'};"
+        f" {figures['recrawl_pages']:.0f} requests, mostly 304)",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="crawls per figure (median)")
+    parser.add_argument("--portals", type=int, default=4, help="portal copies crawled at once")
+    parser.add_argument("--bench-seconds", type=int, default=10)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    try:
+        started = time.monotonic()
+        figures = measure(args.runs, max(2, args.portals), work)
+        bench = scrapy_bench(args.bench_seconds)
+        print("\n".join(report(figures, bench)))
+        print(f"(measured in {time.monotonic() - started:.0f} s)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Schema upkeep: an archive written before m002 (one report per agency spelling, the old
+per-character index) is migrated on open: agencies resolved, spellings of one body merged
+into one report, the exact index rebuilt, views created."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive.db import Archive
+from archive.migrations import migrations
+from archive.search import search
+from archive.synthetic import canonical_report, simple_applications
+
+T = "2024-01-01T00:00:00+00:00"
+
+
+def _old_archive(root: Path) -> None:
+    """What the m001 code wrote: reports keyed by the agency as written."""
+    root.mkdir()
+    (root / "blobs").mkdir()
+    db = Database(root / "archive.db")
+    migrations.apply(db, stop_before="m002_agencies")
+    for rid, (name, url) in enumerate([("沙坡头区东园镇人民政府", "http://www.spt.gov.cn/a.html"),
+                                       ("东园镇人民政府", "http://www.spt.gov.cn/b.html")], 1):
+        report = canonical_report(name, 2020, {"1": "办理低保事项。"},
+                                  tables=simple_applications(rid, 0, 0))
+        sha = hashlib.sha256(name.encode()).hexdigest()
+        text = report["title"] + "\n办理低保事项。"
+        db.execute("INSERT INTO reports (id, agency_key, agency, year, template, title, tables,"
+                   " checks, text, primary_sha256) VALUES (?, ?, ?, 2020, '2019', ?, ?, '[]', ?, ?)",
+                   [rid, name, name, report["title"], json.dumps(report["tables"]), text, sha])
+        db.execute("INSERT INTO copies (sha256, size, format, status, report_id, parse,"
+                   " first_seen) VALUES (?, 1, 'html', 'parsed', ?, ?, ?)",
+                   [sha, rid, json.dumps(report, ensure_ascii=False), f"{T}{rid}"])
+        db.execute("INSERT INTO sightings (sha256, url, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+                   [sha, url, T, T])
+        db.execute("INSERT INTO reports_fts(rowid, body) VALUES (?, ?)", [rid, " ".join(text)])
+    db.close()
+
+
+def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) -> None:
+    _old_archive(tmp_path / "old")
+    with Archive.open(tmp_path / "old") as archive:
+        applied = [r["name"] for r in archive.db.query(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'nianbao.archive'")]
+        reports = archive.list_reports()
+        hits = search(archive.db, "低保", limit=0)
+        agencies = list(archive.db.query("SELECT name, region FROM agencies"))
+        names = {r["name"] for r in archive.db.query("SELECT name FROM agency_names")}
+        views = set(archive.db.view_names())
+    assert applied[1:] == ["m002_agencies", "m003_exact_search_index", "m004_labels_and_views",
+                           "m005_compact_cells", "m006_agency_name_indexes"]
+    assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
+    assert len(reports) == 1 and len(reports[0]["copies"]) == 2
+    assert reports[0]["id"] == 1  # the first report kept its id
+    assert [h.id for h in hits] == [1]
+    assert names == {"沙坡头区东园镇人民政府", "东园镇人民政府"}
+    assert {"report_list", "applications_view", "cross_year_checks"} <= views
+
+
+def test_reopening_resolves_nothing_again(tmp_path: Path) -> None:
+    _old_archive(tmp_path / "old")
+    Archive.open(tmp_path / "old").close()
+    with Archive.open(tmp_path / "old") as archive:
+        before = archive.db.execute("SELECT max(updated_at) FROM reports").fetchone()
+        archive._assign_agencies()
+        assert archive.db.execute("SELECT max(updated_at) FROM reports").fetchone() == before
+        assert archive.db.execute("SELECT count(*) FROM agencies").fetchone()[0] == 1

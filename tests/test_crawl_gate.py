@@ -1,0 +1,51 @@
+"""The one real-browser test: a host behind a 412 JavaScript challenge (plain HTTP never
+passes) is switched to Chromium for its pages, remembered for the run, and its attachments
+come over plain HTTP with the browser's cookies."""
+from __future__ import annotations
+
+import shutil
+import urllib.error
+import urllib.request
+
+import pytest
+
+from crawler.fixture_portal import FixturePortal
+from tests.crawl_support import crawl, reports, sightings
+
+pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is needed")
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with FixturePortal(profile="v2", gate=True) as running:
+        yield running
+
+
+def status_of(url: str, cookie: str = "") -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_plain_http_never_passes_the_gate(portal):
+    root = portal.origin("gate") + "/"
+    assert [status_of(root) for _ in range(3)] == [412, 412, 412]
+    assert status_of(root, "nbgate=guessed") == 412
+
+
+def test_gated_host_goes_to_the_browser_and_its_pdf_stays_plain(portal, tmp_path):
+    done = crawl(portal, tmp_path / "arc", portal.origin("gate") + "/")
+    assert done.code == 0, done.run.stderr[-3000:]
+    (expected,) = portal.manifest.gate_reports
+    assert reports(tmp_path / "arc") == {(expected.agency, expected.year)}
+    assert set(expected.documents) <= set(sightings(portal, tmp_path / "arc"))
+    gate = [h for h in done.hits if h.role == "gate" and h.path != "/robots.txt"]
+    assert gate[0].status == 412 and not gate[0].browser  # plain HTTP first, refused
+    pages = [h for h in gate[1:] if not h.path.endswith((".pdf", ".css"))]
+    assert pages and all(h.browser for h in pages)  # then the browser, for the run
+    assert [h.status for h in pages].count(412) == 1  # the challenge, passed once
+    (pdf,) = [h for h in gate if h.path.endswith(".pdf")]
+    assert pdf.status == 200 and not pdf.browser  # plain HTTP, through with the cookie

@@ -1,0 +1,143 @@
+"""Unattended crawls: the run lock (and a stale one), resuming after SIGTERM (Scrapy's
+JOBDIR) and after SIGKILL (the crawl state's job), exit codes, the run record."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archive.db import Archive
+from crawler.fixture_portal import FixturePortal
+from crawler.runner import RunLock, job_dir
+from tests.crawl_support import crawl, nianbao, profile, sightings
+
+SCOPE = "^/xxgk/zfxxgknb/"
+
+
+@pytest.fixture(scope="module")
+def portal():
+    with FixturePortal(profile="v2", latency=0.25) as running:  # slow enough to stop mid-way
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sources(portal, tmp_path_factory) -> Path:
+    return profile(tmp_path_factory.mktemp("profile"), "summary", portal, ["/xxgk/zfxxgknb/index.html"],
+                   follow_patterns=[SCOPE], column_patterns=[SCOPE])
+
+
+def summary_documents(portal) -> set[str]:
+    return {d for r in portal.manifest.reports for d in r.documents
+            if d.split(":")[-1].startswith("/xxgk/zfxxgknb/")}
+
+
+def copies(archive: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{archive / 'archive.db'}?mode=ro", uri=True, timeout=5) as db:
+            return db.execute("SELECT count(*) FROM copies").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def start_and_stop(portal, archive: Path, sources: Path, sig: int) -> int:
+    """Start a crawl, stop it with `sig` once it archived three copies; its exit status."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", "summary", "--archive", str(archive), "--fast",
+         "--sources", str(sources), "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while copies(archive) < 3 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child.poll() is None, "the crawl ended before it could be stopped"
+    child.send_signal(sig)
+    child.communicate(timeout=60)
+    return child.returncode
+
+
+def assert_complete_and_once(portal, archive: Path) -> None:
+    seen = sightings(portal, archive)
+    assert summary_documents(portal) <= set(seen)
+    assert {ref: row["times_seen"] for ref, row in seen.items() if row["times_seen"] != 1} == {}
+
+
+def test_sigterm_stops_gracefully_and_the_same_command_resumes(portal, sources, tmp_path):
+    archive = tmp_path / "arc"
+    assert start_and_stop(portal, archive, sources, signal.SIGTERM) == 2  # interrupted
+    jobs = list((archive / "jobs").iterdir())
+    assert len(jobs) == 1 and (jobs[0] / "requests.seen").exists()
+    done = crawl(portal, archive, "summary", "--sources", str(sources))
+    assert done.code == 0, done.run.stderr[-2000:]
+    assert_complete_and_once(portal, archive)
+    assert not jobs[0].exists()  # removed after the clean finish
+    with Archive.open(archive) as arc:
+        runs = [r["status"] for r in arc.db.query("SELECT status FROM runs ORDER BY id")]
+    assert runs == ["interrupted", "success"]
+
+
+def test_sigkill_loses_nothing_and_archives_nothing_twice(portal, sources, tmp_path):
+    archive = tmp_path / "arc"
+    before = len(portal.hits)
+    assert start_and_stop(portal, archive, sources, signal.SIGKILL) == -signal.SIGKILL
+    killed_hits = portal.hits[before:]
+    done = crawl(portal, archive, "summary", "--sources", str(sources))
+    assert done.code == 0, done.run.stderr[-2000:]
+    assert "killed" in done.run.stderr  # the JOBDIR it left is not trusted
+    assert_complete_and_once(portal, archive)
+    fetched_then = {h.path for h in killed_hits if h.status == 200 and h.path.endswith(".pdf")}
+    fetched_now = {h.path for h in done.hits if h.status == 200 and h.path.endswith(".pdf")}
+    assert len(fetched_then & fetched_now) <= 1  # at most the one in flight when killed
+    with Archive.open(archive) as arc:
+        runs = [r["status"] for r in arc.db.query("SELECT status FROM runs ORDER BY id")]
+    assert runs == ["killed", "success"]
+
+
+def test_another_running_crawl_holds_the_lock(portal, tmp_path):
+    archive = tmp_path / "arc"
+    with RunLock(archive, "someone else"):
+        run = nianbao("crawl", portal.url, "--archive", str(archive), "--fast")
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: another crawl is running on this archive")
+    assert f"pid {os.getpid()}" in lines[0] and "someone else" in lines[0]
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(portal, sources, tmp_path):
+    archive = tmp_path / "arc"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    archive.mkdir()
+    (archive / "crawl.lock").write_text(json.dumps({"pid": int(dead), "target": "old"}))
+    done = crawl(portal, archive, portal.url_of("/vsb/index.htm"))
+    assert done.code == 0 and "stale run lock" in done.run.stderr
+    assert (archive / "crawl.lock").read_text() == ""  # released
+
+
+def test_run_record_keeps_the_outcome_and_the_stats(portal, tmp_path):
+    archive = tmp_path / "arc"
+    done = crawl(portal, archive, portal.url_of("/vsb/index.htm"))
+    assert done.code == 0
+    with Archive.open(archive) as arc:
+        (run,) = list(arc.db.query("SELECT * FROM runs"))
+    stats = json.loads(run["stats"])
+    assert run["status"] == "success" and run["finished_at"]
+    assert stats["finish_reason"] == "finished" and stats["downloader/request_count"] > 5
+    assert stats["nianbao/documents"] == len([r for r in portal.manifest.reports if r.family == "vsb"]) + 2
+
+
+def test_nothing_reachable_is_a_failure(tmp_path):
+    run = nianbao("crawl", "http://127.0.0.1:9/", "--archive", str(tmp_path / "arc"), "--fast",
+                  "-s", "RETRY_TIMES=0")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+
+
+def test_job_dir_is_under_the_archive_and_keyed_by_target(tmp_path):
+    a, b = job_dir(tmp_path, "http://x.gov.cn/"), job_dir(tmp_path, "spt")
+    assert a.parent == b.parent == tmp_path / "jobs" and a != b
+    assert a == job_dir(tmp_path, "http://x.gov.cn/")
