@@ -37,6 +37,7 @@ _SCHEMA = [
         first_seen TEXT NOT NULL,
         last_seen TEXT NOT NULL,
         last_fetched TEXT,
+        archived_at TEXT,
         removed_at TEXT,
         removed_reason TEXT,
         parent_url TEXT,
@@ -87,6 +88,7 @@ class UrlState:
     first_seen: str
     last_seen: str
     last_fetched: str | None
+    archived_at: str | None  # when the store last recorded this document (a sighting)
     removed_at: str | None
     removed_reason: str | None
     parent_url: str | None
@@ -169,6 +171,7 @@ class CrawlState:
             raise ValueError("a document needs its sha256")
         with self.db.atomic():
             self._upsert("document", f, fetched, keep_document=True)
+            self._table("crawl_urls").update(f.url, {"archived_at": f.seen_at})
             return self._version(f.url, f.sha256, f.seen_at)
 
     def _version(self, url: str, sha256: str, seen_at: str) -> int:
@@ -252,9 +255,9 @@ class CrawlState:
                         " WHERE target = ?", [now, target])
 
     def done_in_job(self, state: UrlState | None, job: Job | None) -> bool:
-        """Was this URL's body already fetched by the current (resumed) job?"""
-        return bool(job and job.resumed and state and state.last_fetched
-                    and state.last_fetched >= job.started_at)
+        """Did the current (resumed) job already archive this document?"""
+        return bool(job and job.resumed and state and state.archived_at
+                    and state.archived_at >= job.started_at)
 
     def sweep_unlisted(self, job: Job, now: str) -> list[str]:
         """After a finished crawl: documents whose listing page was fetched in this job but

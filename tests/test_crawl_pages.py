@@ -138,3 +138,19 @@ def test_a_page_names_its_publisher_when_the_title_does_not(site):
     nameless = page(site, "/vsb/info/1021/5088.htm", header="text/html; charset=gbk")
     assert "2021年政府信息公开工作年度报告" in nameless.text
     assert agency_hint(nameless) == "沙坡头区宣和镇人民政府"
+
+
+def test_newer_trs_pager_with_an_element_id_first():
+    html = b"<html><body><script>createPageHTML('page_div', 4, 0, 'index', 'shtml', 57);</script></body></html>"
+    pages = paging.trs_pages(HtmlResponse(BASE + "/col/index.shtml", body=html), 50)
+    assert pages == [f"{BASE}/col/index_{i}.shtml" for i in (1, 2, 3)]
+
+
+def test_hanweb_without_a_total_asks_chunk_after_chunk(site):
+    column = page(site, "/hanweb/col/col3301/index.html")
+    body = column.body.replace(b"var totalRecord = 7;", b"").replace(b"totalRecord: 7,", b"")
+    bare = column.replace(body=body)
+    store = paging.hanweb_store(bare)
+    (call,) = paging.hanweb_calls(bare, store, 3)
+    assert call.more and "startrecord=4&endrecord=48" in call.url
+    assert "startrecord=49&endrecord=93" in paging.next_call(call).url

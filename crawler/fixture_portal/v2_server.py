@@ -156,10 +156,9 @@ class V2Handler(BaseHTTPRequestHandler):
             conditional=bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")),
             browser="Sec-Fetch-Mode" in self.headers or "sec-ch-ua" in self.headers))
 
-    def route(self, method: str, body: bytes) -> Reply:
-        state, role, routes = self.server.state, self.server.role, self.server.state.routes
-        target = self.path
-        path = unquote(urlsplit(target).path)
+    def gatekeeper(self, path: str) -> Reply | None:
+        """Test overrides that are a bare status, robots.txt, the gate, 429/503 once."""
+        state, role = self.server.state, self.server.role
         override = state.overrides.get((role, path))
         if override is not None and override.body is None:
             return Reply(override.status, NOT_FOUND if override.status >= 400 else b"",
@@ -169,10 +168,20 @@ class V2Handler(BaseHTTPRequestHandler):
         if role == "gate" and not self.gate_passed():
             return Reply(412, challenge_page(state.token).encode(),
                          {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
-        once = routes.status_once.get(path)
+        once = state.routes.status_once.get(path)
         if once and state.first_time(role, path):
             return Reply(once[0], b"<html><body>busy</body></html>",
                          {"Content-Type": "text/html", "Retry-After": str(once[1])})
+        return None
+
+    def route(self, method: str, body: bytes) -> Reply:
+        state, role, routes = self.server.state, self.server.role, self.server.state.routes
+        target = self.path
+        path = unquote(urlsplit(target).path)
+        early = self.gatekeeper(path)
+        if early is not None:
+            return early
+        override = state.overrides.get((role, path))
         for key in (target, path):
             if key in routes.redirects:
                 return Reply(302, b"", {"Location": routes.redirects[key]})

@@ -17,9 +17,11 @@ from scrapy.http import TextResponse
 
 from crawler.spiders.links import PageLink, clean_space
 
+# createPageHTML(3, 0, "index", "html"); newer TRS puts the pager's element id first:
+# createPageHTML('page_div', 3, 0, 'index', 'html', 57).
 CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w.-]+)['\"]"
-    r"\s*,\s*['\"](\w+)['\"]")
+    r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?"
+    r"\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*['\"]?(\d+)")
 PAGE_NAME = re.compile(r"/([\w-]+?)(?:_\d+)?\.(s?html?)$")
 VSB_NUMBERED = re.compile(r"^(.*/)(\d+)\.htm$")
@@ -83,6 +85,20 @@ def is_pager_link(link: PageLink, page_url: str) -> bool:
 class ProxyCall:
     url: str
     form: dict[str, str]
+    start: int = 0  # with `more`: the total is unknown, ask for the next chunk after this one
+    per_page: int = 15
+    more: bool = False
+
+
+def proxy_url(endpoint: str, start: int, end: int, per_page: int) -> str:
+    return f"{endpoint}?startrecord={start}&endrecord={end}&perpage={per_page}"
+
+
+def next_call(call: ProxyCall) -> ProxyCall:
+    start = call.start + PROXY_CHUNK
+    endpoint = call.url.split("?", 1)[0]
+    return ProxyCall(proxy_url(endpoint, start, start + PROXY_CHUNK - 1, call.per_page), call.form,
+                     start, call.per_page, more=True)
 
 
 def record_links(xml: str, base_url: str) -> list[PageLink]:
@@ -106,10 +122,8 @@ def hanweb_store(response: TextResponse) -> str | None:
 def hanweb_calls(response: TextResponse, store: str, have: int) -> list[ProxyCall]:
     """The dataproxy POSTs that fetch the records after the first `have`."""
     nextgroup = NEXTGROUP.search(store)
-    total_match = TOTAL_RECORD.search(response.text)
-    if not nextgroup or not total_match:
+    if not nextgroup:
         return []
-    total = int(next(g for g in total_match.groups() if g))
     per_match = PER_PAGE.search(response.text)
     per_page = int(per_match.group(1)) if per_match else 15
     link = urljoin(response.url, nextgroup.group(1).replace("&amp;", "&"))
@@ -117,8 +131,11 @@ def hanweb_calls(response: TextResponse, store: str, have: int) -> list[ProxyCal
     endpoint = urljoin(response.url, proxy.group(1)) if proxy else link.split("?", 1)[0]
     form = {k: v for k, v in parse_qsl(urlsplit(link).query) if k != "page"}
     form.update(col="1", sourceContentType="1")
-    calls = []
-    for start in range(have + 1, total + 1, PROXY_CHUNK):
-        end = min(start + PROXY_CHUNK - 1, total)
-        calls.append(ProxyCall(f"{endpoint}?startrecord={start}&endrecord={end}&perpage={per_page}", form))
-    return calls
+    total_match = TOTAL_RECORD.search(response.text)
+    if not total_match:  # ask chunk after chunk until one comes back short
+        first = have + 1
+        return [ProxyCall(proxy_url(endpoint, first, first + PROXY_CHUNK - 1, per_page), form,
+                          first, per_page, more=True)]
+    total = int(next(g for g in total_match.groups() if g))
+    return [ProxyCall(proxy_url(endpoint, start, min(start + PROXY_CHUNK - 1, total), per_page), form)
+            for start in range(have + 1, total + 1, PROXY_CHUNK)]

@@ -141,17 +141,28 @@ class PortalSpider(scrapy.Spider):
             yield response.follow(url, callback=self.parse_page, meta=self.meta("page"),
                                   cb_kwargs={"column_hint": True})
         for call in paging.hanweb_calls(response, store, have) if store else []:
-            self.stat("hanweb_proxy")
-            yield scrapy.FormRequest(call.url, formdata=call.form, callback=self.parse_records,
-                                     priority=PRIORITY_PROXY, meta=self.meta("proxy"),
-                                     cb_kwargs={"column": response.url})
+            yield self.proxy_request(call, response.url)
 
-    def parse_records(self, response: Response, column: str) -> Out:
-        """A Hanweb dataproxy answer: more records of the column."""
+    def proxy_request(self, call: paging.ProxyCall, column: str) -> scrapy.Request:
+        self.stat("hanweb_proxy")
+        more = (call.start, call.per_page) if call.more else None
+        return scrapy.FormRequest(call.url, formdata=call.form, callback=self.parse_records,
+                                  priority=PRIORITY_PROXY, meta=self.meta("proxy"),
+                                  cb_kwargs={"column": column, "form": call.form, "more": more})
+
+    def parse_records(self, response: Response, column: str, form: dict[str, str] | None = None,
+                      more: tuple[int, int] | None = None) -> Out:
+        """A Hanweb dataproxy answer: more records of the column (and, when the column's
+        total was unknown, a request for the next chunk while chunks come back full)."""
         if not isinstance(response, TextResponse):
             return
-        for link in paging.record_links(response.text, column):
+        links = paging.record_links(response.text, column)
+        for link in links:
             yield from self.follow(response, link, True, column=column)
+        if more and len(paging.RECORD.findall(response.text)) >= paging.PROXY_CHUNK \
+                and more[0] < paging.PROXY_CHUNK * self.max_list_pages:
+            call = paging.ProxyCall(response.url, form or {}, more[0], more[1], more=True)
+            yield self.proxy_request(paging.next_call(call), column)
 
     def follow(self, response: Response, link: PageLink, in_column: bool,
                column: str | None = None) -> Out:
