@@ -43,7 +43,7 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
         f"documents:          {ours('documents')}",
         f"new copies:         {ours('new_copies')}",
         f"duplicate copies:   {ours('duplicate_copies')}  (recorded as sightings)",
-        f"reports parsed:     {ours('copies/parsed')}",
+        f"parsed as reports:  {ours('copies/parsed')} copies",
         f"not reports:        {ours('copies/not_report')}",
         f"failed:             {ours('copies/failed')}",
         f"archive now holds:  {counts.get('reports', 0)} reports, {counts.get('copies', 0)} copies, "
