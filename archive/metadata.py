@@ -20,7 +20,7 @@ TABLES: dict[str, dict[str, Any]] = {
                     "fts_table": "reports_fts", "fts_pk": "fts_rowid",
                     "columns": {**_AGENCY_COLUMNS, "id": "报告编号", "failing_checks": "未通过校验数",
                                 "fts_rowid": "检索键（年度<<32|编号）"},
-                    "facets": ["year", "template", "region"], "sort_desc": "year"},
+                    "sort_desc": "fts_rowid"},
     "reports": {"title": "报告（全部字段）", "description": "规范化 JSON 的各字段；text 为检索文本。"
                 " 搜索框：" + _SEARCH_HELP, "fts_table": "reports_fts", "fts_pk": "fts_rowid",
                 "label_column": "title",
@@ -70,12 +70,12 @@ order by f.rowid desc limit 500"""
 
 FAILING_SQL = """select report_id as 报告, coalesce(region || agency, agency_as_written) as 机关, year as 年度, rule as 规则,
   "left" as 左边, "right" as 右边 from checks_view where status = 'fail'
-order by region, agency, year, rule"""
+order by report_id, rule"""
 
 CROSS_YEAR_SQL = """select region || agency as 机关, year as 年度, next_year as 下一年度,
   column_label as 申请人类型, carried_forward as "N年结转下年度", carried_over as "N+1年上年结转",
   status as 结果, report_id as 报告, next_report_id as 下一年报告
-from cross_year_checks where status != 'pass' order by region, agency, year, column_key"""
+from cross_year_checks where status != 'pass' order by agency_id, year, column_key"""
 
 YEAR_OVER_YEAR_SQL = """select region || agency as 机关, year as 年度, row_label as 项目,
   total as 总计, lag(total) over w as 上一份报告, total - lag(total) over w as 增减,

@@ -215,6 +215,21 @@ def m006_agency_name_indexes(db: Database) -> None:
     db.execute("CREATE INDEX agency_names_name ON agency_names(name)")
 
 
+@migrations(name="m007_views_without_row_reads")
+def m007_views_without_row_reads(db: Database) -> None:
+    """The views no longer test primary_sha256 (see views.py): recreated."""
+    recreate_views(db)
+
+
+def recreate_views(db: Database) -> None:
+    from .views import all_views, view_names
+
+    for name in view_names():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    for statement in all_views():
+        db.execute(statement)
+
+
 def migrate(db: Database) -> list[str]:
     """Apply every pending migration; return the names applied."""
     pending = [m.name for m in migrations.pending(db)]

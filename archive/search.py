@@ -116,24 +116,25 @@ def search(db: Database, query: str, limit: int = 20, year: int | None = None,
 
 def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> list[Hit]:
     """The plan: one index scan, newest first, stopped after RANK_CAP + 1 hits (year and
-    agency filters are in it; template and large agency sets are checked on the reports).
-    If that was every hit, they are ranked by BM25 (ranking.py); else the newest `limit`."""
+    agency filters are in it; a template, or more agencies than MAX_AGENCY_TOKENS, are
+    checked on the reports). If that was every hit, they are ranked by BM25 (ranking.py);
+    else the newest `limit` are the answer."""
     if limit < 0:
         raise ArchiveError(f"limit must be >= 0, not {limit}")
     ids = agencies.filter_ids(db, filters.agency, filters.region)
     if ids is not None and not ids:
         return []
     in_match = ids if ids is not None and len(ids) <= MAX_AGENCY_TOKENS else None
-    scan = _Scan(fts_expression(query, in_match), filters.year,
-                 *_report_filters(filters, None if in_match else ids))
-    keys = scan.rowids(db, RANK_CAP + 1, joined=False)
+    scan = _Scan(fts_expression(query, in_match), filters.year, filters.template,
+                 None if in_match is not None else ids)
+    keys = scan.rowids(db, RANK_CAP + 1, checked=False)
     if query.groups and len(keys) <= RANK_CAP:
         rows = bm25_order(scan.reports(db, keys), query.terms, _weights(db, query))
         rows = rows[:limit] if limit else rows
-    elif not scan.where and 0 < limit <= len(keys):
+    elif not scan.checks_reports and 0 < limit <= len(keys):
         rows = scan.reports(db, keys[:limit])
     else:
-        rows = scan.reports(db, scan.rowids(db, limit or -1, joined=True))
+        rows = scan.reports(db, scan.rowids(db, limit or -1, checked=True))
     return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms))
             for r in rows]
 
@@ -142,42 +143,49 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
 class _Scan:
     match: str
     year: int | None
-    where: str  # conditions on `reports r` (template, agency ids), "" when none
-    params: list[Any]
+    template: str | None
+    agency_ids: list[int] | None  # too many for the MATCH: checked on the reports
 
-    def rowids(self, db: Database, limit: int, joined: bool) -> list[int]:
+    @property
+    def checks_reports(self) -> bool:
+        return bool(self.template) or self.agency_ids is not None
+
+    def _checks(self, id_expr: str) -> tuple[str, list[Any]]:
+        """Conditions on the report `id_expr`: a template (an early column of the row, so
+        cheap), agency ids through the reports_agency_year index (no row is read)."""
+        sql, params = "", list[Any]()
+        if self.template:
+            sql, params = " AND r.template = ?", [self.template]
+        if self.agency_ids is not None:
+            marks = ", ".join("?" for _ in self.agency_ids)
+            sql += f" AND {id_expr} IN (SELECT id FROM reports WHERE agency_id IN ({marks}))"
+            params += self.agency_ids
+        return sql, params
+
+    def rowids(self, db: Database, limit: int, checked: bool) -> list[int]:
         """Index keys of the hits, newest first (rowid order is year, id)."""
         sql = f"SELECT f.rowid FROM {FTS_TABLE} f"
-        if joined and self.where:
+        where, checks = self._checks(f"(f.rowid & {ROWID_MASK})") if checked else ("", [])
+        if checked and self.template:
             sql += f" CROSS JOIN reports r ON r.id = (f.rowid & {ROWID_MASK})"
         sql += f" WHERE {FTS_TABLE} MATCH ?"
         params: list[Any] = [self.match]
         if self.year is not None:
             sql, params = sql + " AND f.rowid BETWEEN ? AND ?", params + [*year_range(self.year)]
-        if joined and self.where:
-            sql, params = sql + self.where, params + self.params
-        return [r[0] for r in db.execute(sql + " ORDER BY f.rowid DESC LIMIT ?", [*params, limit])]
+        sql += where + " ORDER BY f.rowid DESC LIMIT ?"
+        return [r[0] for r in db.execute(sql, [*params, *checks, limit])]
 
     def reports(self, db: Database, keys: list[int]) -> list[dict[str, Any]]:
-        """The reports behind index keys that pass the report filters, in the keys' order."""
+        """The reports behind index keys that pass the checks, in the keys' order."""
         ids = [k & ROWID_MASK for k in keys]
+        where, params = self._checks("r.id")
         by_id: dict[int, dict[str, Any]] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             by_id.update((r["id"], r) for r in db.query(
                 "SELECT id, agency, year, title, text FROM reports r WHERE id IN"
-                f" ({', '.join('?' for _ in part)}){self.where}", [*part, *self.params]))
+                f" ({', '.join('?' for _ in part)}){where}", [*part, *params]))
         return [by_id[i] for i in ids if i in by_id]
-
-
-def _report_filters(filters: Filters, agency_ids: list[int] | None) -> tuple[str, list[Any]]:
-    sql, params = "", list[Any]()
-    if filters.template:
-        sql, params = sql + " AND r.template = ?", params + [filters.template]
-    if agency_ids is not None:
-        marks = ", ".join("?" for _ in agency_ids)
-        sql, params = sql + f" AND r.agency_id IN ({marks})", params + list(agency_ids)
-    return sql, params
 
 
 def _weights(db: Database, query: Query) -> dict[str, float]:

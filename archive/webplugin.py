@@ -70,8 +70,15 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("nianbao_match", 1, match_expression, deterministic=True)
     conn.create_function("nianbao_snippet", 2, snippet_of, deterministic=True)
     conn.create_function("nianbao_agency_match", 4, agency_match, deterministic=True)
-    conn.create_function("nianbao_contains", 2,
-                         lambda text, q: matches(parse_query(q), text or ""), deterministic=True)
+    conn.create_function("nianbao_contains", 2, contains, deterministic=True)
+
+
+def contains(text: str | None, q: str | None) -> bool:
+    """The query over one text, by substring tests (False for an empty query)."""
+    try:
+        return matches(parse_query(q or ""), text or "")
+    except ArchiveError:
+        return False
 
 
 @hookimpl  # type: ignore[untyped-decorator]

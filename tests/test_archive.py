@@ -90,7 +90,8 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
         names = [r["name"] for r in a.db.query(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'nianbao.archive'")]
         assert names == ["m001_initial", "m002_agencies", "m003_exact_search_index",
-                         "m004_labels_and_views", "m005_compact_cells", "m006_agency_name_indexes"]
+                         "m004_labels_and_views", "m005_compact_cells", "m006_agency_name_indexes",
+                         "m007_views_without_row_reads"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
         names = {r["name"] for r in archive.db.query("SELECT name FROM agency_names")}
         views = set(archive.db.view_names())
     assert applied[1:] == ["m002_agencies", "m003_exact_search_index", "m004_labels_and_views",
-                           "m005_compact_cells", "m006_agency_name_indexes"]
+                           "m005_compact_cells", "m006_agency_name_indexes",
+                         "m007_views_without_row_reads"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id

@@ -104,6 +104,15 @@ def test_canned_search_with_filters_and_snippets(server) -> None:
     assert rows(base, "/archive/search.json", q="", year="", agency="") == []
 
 
+def test_sql_functions_for_your_own_queries(server) -> None:
+    base, root = server
+    sql = ("select count(*) as n from reports where nianbao_contains(text, '低保 -东园')"
+           " and fts_rowid in (select rowid from reports_fts where reports_fts match"
+           " nianbao_match('低保'))")
+    assert rows(base, "/archive.json", sql=sql) == [
+        {"n": sum("低保" in t and "东园" not in t for t in texts(root).values())}]
+
+
 def test_canned_queries_coverage_and_cross_year(server) -> None:
     base, _ = server
     coverage = {r["机关"]: r for r in rows(base, "/archive/coverage.json")}
