@@ -196,16 +196,27 @@ class Archive:
             self._drop_report(row)
             return
         parses = {c["sha256"]: json.loads(c["parse"]) for c in copies}
-        counts = {sha: nonnull_cells(parse) for sha, parse in parses.items()}
-        best = max(counts.values())
+        stale = self._superseded(list(parses))
+        # the newest version first (a revised report replaces the old), then the fullest copy
+        rank = {sha: (sha not in stale, nonnull_cells(parse)) for sha, parse in parses.items()}
+        best = max(rank.values())
         current = row["primary_sha256"]
-        if counts.get(current) != best:
-            current = next(sha for sha in parses if counts[sha] == best)
+        if rank.get(current) != best:
+            current = next(sha for sha in parses if rank[sha] == best)
         primary = next(c for c in copies if c["sha256"] == current)
         others = {sha: parse for sha, parse in parses.items() if sha != current}
         flags = (loads(primary["flags"]) or []) + disagreements(parses[current], others)
         first_seen = min((c["first_seen"] for c in copies if c["first_seen"]), default=None)
         self._write_report(row, primary, parses[current], flags, first_seen)
+
+    def _superseded(self, shas: list[str]) -> set[str]:
+        """Copies that every URL they were seen at has since replaced with newer bytes
+        (the crawl's version history, archive/crawlstate.py; none for ingested files)."""
+        if "crawl_versions" not in self.db.table_names():
+            return set()
+        from .crawlstate import CrawlState
+
+        return CrawlState(self.db).superseded(shas)
 
     def _write_report(self, row: dict[str, Any], primary: dict[str, Any],
                       report: dict[str, Any], flags: list[str], first_seen: str | None) -> None:

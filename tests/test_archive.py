@@ -296,3 +296,19 @@ def test_sighting_with_unknown_run_violates_the_foreign_key(archive: Archive) ->
     digest = add(archive, "a")
     with pytest.raises(sqlite3.IntegrityError):
         archive.add_sighting(Sighting(digest, "http://a/1", T1, run_id=99))
+
+
+def test_newest_version_at_a_url_becomes_the_primary_copy(archive: Archive) -> None:
+    """A revised report (same URL, new bytes, same number of cells) replaces the old one."""
+    from archive.crawlstate import CrawlState, Fetch
+
+    state = CrawlState(archive.db)
+    url = "http://127.0.0.1/xxgk/report.html"
+    old, new = add(archive, "v1", seen=T1), add(archive, "v2", seen=T1)
+    state.record_document(Fetch(url=url, seen_at=T1, sha256=old))
+    archive.save_parse(parsed(old, make_report(natural_person=3)))
+    state.record_document(Fetch(url=url, seen_at="2026-02-01T00:00:00+00:00", sha256=new))
+    report_id = archive.save_parse(parsed(new, make_report(natural_person=5)))
+    report = archive.get_report(report_id)
+    assert report["primary_sha256"] == new
+    assert report["tables"]["applications"]["new_received"]["natural_person"] == 5
