@@ -5,7 +5,7 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,16 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "nianbao"
 
 
-def write_plan(plan: SitePlan, out_dir: Path) -> None:
-    for item in plan.files:
+def write_files(files: Iterable[Any], out_dir: Path) -> None:
+    """Each planned file's bytes at its path under `out_dir` (v1 and v2 sites alike)."""
+    for item in files:
         target = out_dir / item.path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(item.data)
+
+
+def write_plan(plan: SitePlan, out_dir: Path) -> None:
+    write_files(plan.files, out_dir)
     render_pdfs([PdfSource(j.html, out_dir / j.path.lstrip("/")) for j in plan.pdfs])
     # Last-Modified follows the publication date, as a CMS serves it.
     for item in list(plan.files) + list(plan.pdfs):

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from . import docs
+from .build import write_files
 from .layout import mtime
 from .manifest import V2Manifest
 from .pdf import PdfSource, render_pdfs
@@ -33,10 +34,7 @@ def derived_bytes(item: Derived, out_dir: Path) -> bytes:
 
 
 def write_v2(plan: V2Plan, out_dir: Path) -> None:
-    for item in plan.files:
-        target = out_dir / item.path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(item.data)
+    write_files(plan.files, out_dir)
     render_pdfs([PdfSource(j.html, out_dir / j.path.lstrip("/")) for j in plan.pdfs])
     for derived in plan.derived:
         target = out_dir / derived.path.lstrip("/")
