@@ -8,7 +8,8 @@ import functools
 import re
 import unicodedata
 
-BLANK_MARKS = frozenset({"", "—", "——", "-", "--", "－", "–", "/", "／", "\\", "无", "空", "null", "NULL"})
+DASH_MARKS = frozenset({"—", "——", "-", "--", "－", "–", "/", "／"})  # blanks drawn as a stroke
+BLANK_MARKS = DASH_MARKS | {"", "\\", "无", "空", "null", "NULL"}
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+\-]?\d+(\.\d+)?$")
 _THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d+)?$")

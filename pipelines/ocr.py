@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from pipelines.cells import is_number
+from pipelines.cells import DASH_MARKS, is_number
 from pipelines.document import Block, Document, TableBlock, TextBlock
 from pipelines.errors import ExtractionError
-from pipelines.textdoc import is_footer
+from pipelines.textdoc import is_footer, is_page_number
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,7 @@ _ENGINE: Any = None
 _LOCK = threading.Lock()
 _MISREAD = str.maketrans("OoIl|", "00111", ",")
 _MINUS = re.compile(r"^[一—－–](\d+(?:\.\d+)?)$")
-_BLANK_MARKS = frozenset({"—", "——", "-", "--", "－", "–", "/", "／"})
 _DIGITISH = re.compile(r"^[0-9OoIl|.,\-]{1,9}$")
-_PAGE_NUMBER = re.compile(r"^[-—–－─\s]*\d{1,3}[-—–－─\s]*$|^第\s*\d+\s*页")
 
 
 @dataclass(slots=True)
@@ -121,7 +119,7 @@ def _digits(token: str) -> str:
 
 def _is_figure(text: str) -> bool:
     """A figure cell: a number, or a dash or slash written for "nothing" (a blank)."""
-    return is_number(text) or text in _BLANK_MARKS
+    return is_number(text) or text in DASH_MARKS
 
 
 # --- ruling lines --------------------------------------------------------------------
@@ -334,7 +332,7 @@ def page_blocks(boxes: list[Box], page: int, size: tuple[int, int], rules: Rules
     items: list[tuple[float, Any, float]] = [(r.top, r, 0.0) for r in rows]
     for line in _text_lines(rest):
         text, top = _line_text(line, height), min(b.top for b in line)
-        if is_footer(text) or (_PAGE_NUMBER.match(text) and not 0.06 < top / size[1] < 0.9):
+        if is_footer(text) or (is_page_number(text) and not 0.06 < top / size[1] < 0.9):
             continue
         head = all(_boxed(b, rules) for b in line)
         line_height = median(b.bottom - b.top for b in line)

@@ -29,7 +29,7 @@ from typing import Any
 from pipelines.cells import is_number
 from pipelines.document import Block, Document, TableBlock, TextBlock
 from pipelines.errors import ExtractionError
-from pipelines.textdoc import _space_row, is_footer
+from pipelines.textdoc import _space_row, is_footer, is_page_number
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ MIN_TEXT_CHARS = 10  # a page with fewer real characters is a scan
 MAX_CELL_CHARS = 150  # a cell holding more is running text in a frame, not a table cell
 _TOL = 2.0  # characters this far outside a table still belong to it
 _SNAP = 4.0  # cell boundaries closer than this are one boundary (no column is narrower)
-_PAGE_NUMBER = re.compile(r"^[-—–－─\s]*\d{1,3}[-—–－─\s]*$|^第\s*\d+\s*页|^\d+\s*/\s*\d+$")
 _CONTINUED = re.compile(r"^\s*[（(]?\s*续\s*表?\s*[）)]?\s*$|^\s*续表")
 _ROW_START = re.compile(r"^([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、])")
 
@@ -318,7 +317,7 @@ def _free_line(page: Page, chars: list[Char]) -> Line | None:
     segments = _segments(chars)
     text = " ".join(segments)
     top, size = min(c.top for c in chars), median(c.size for c in chars)
-    if is_footer(text) or (_PAGE_NUMBER.match(text) and not (0.08 < top / page.height < 0.88)):
+    if is_footer(text) or (is_page_number(text) and not (0.08 < top / page.height < 0.88)):
         return None
     row = _space_row(text)
     if row and is_number(row[0]):

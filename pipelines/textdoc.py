@@ -18,6 +18,15 @@ _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 _FOOTER = re.compile(r"^[—–\-－─]+\s*\d{1,3}\s*[—–\-－─]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 
 
+_PAGE_NUMBER = re.compile(r"^[-—–－─\s]*\d{1,3}[-—–－─\s]*$|^第\s*\d+\s*页|^\d+\s*/\s*\d+$")
+
+
+def is_page_number(line: str) -> bool:
+    """"3", "- 3 -", "第3页", "3 / 12": a page number when it stands in a page's margin
+    (paged readers check the position; in running text a bare number may be a figure)."""
+    return bool(_PAGE_NUMBER.match(line.strip()))
+
+
 def is_footer(line: str) -> bool:
     """Page footers such as "— 2 —" or "第 2 页 共 5 页", which are never content."""
     return bool(_FOOTER.match(line.strip()))
