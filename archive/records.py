@@ -54,3 +54,6 @@ class ParsedCopy:
     flags: list[str] = field(default_factory=list)
     error: str | None = None
     parser_version: str = ""
+    kind: str = "report"  # report | legacy | a related kind (notice, infographic, ...)
+    cell_flags: dict[str, str] = field(default_factory=dict)  # "table/row/col" -> reason
+    region: str | None = None  # the body's region from the crawl source / ingest --source

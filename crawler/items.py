@@ -26,6 +26,9 @@ class DocumentItem:
     requested_url: str | None = None  # the URL first requested, when redirects led here
     bundle: str | None = None  # the zip bundle's URL, for a document unpacked from one
     agency_hint: str | None = None  # who the page says published it (ContentSource, site name)
+    page_title: str | None = None  # an attachment's: the title of the page that linked it
+    agency_given: str | None = None  # the body as the user states it (`ingest --agency`)
+    region: str | None = None  # the source's region/body (sources.toml title, `ingest --source`)
     revalidated: bool = False  # a 304 confirmed the stored copy: body from the archive
     replayed: bool = False  # already archived by this (resumed) crawl job: record nothing
     # Set by the pipelines, in order: store -> dedup -> extract -> parse -> archive.

@@ -43,3 +43,20 @@ class Document:
     title_hint: str | None = None  # e.g. the HTML <title> or an <h1>, when the format has one
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # what the extractor had to do (OCR, ...)
+    # What the page itself says about the document beside its body text (HTML only):
+    # "ArticleTitle", "ContentSource", "SiteName", "ColumnName" (meta tags), "breadcrumb",
+    # "heading" (the article title above the body). Read by pipelines.identity.
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Hints:
+    """What the context of a copy says about it, beside its own bytes: used when the report's
+    own heading does not name the body or the year, and recorded as the name's source."""
+
+    link_text: str | None = None  # the anchor text that led to the copy
+    page_title: str | None = None  # the title of the page that linked an attachment
+    publisher: str | None = None  # who the linking page says published it (ContentSource)
+    agency: str | None = None  # stated by the user (`ingest --agency`): trusted over the page
+    region: str | None = None  # the crawl source's or `ingest --source`'s region/body name
+    column: str | None = None  # the title of the column (list page) the copy was found in

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipelines import sections as S
 from pipelines.checks import run_checks
-from pipelines.document import Document, TableBlock, TextBlock
+from pipelines.document import Document, Hints, TableBlock, TextBlock
 from pipelines.mapper import map_tables
 from pipelines.template import template_for
 
@@ -31,6 +31,13 @@ class ParseOutcome:
     report: dict[str, Any] | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    # What the document is: "report" (template 2019/2021), "legacy" (a pre-2019 report:
+    # sections kept, tables not forced into the templates); for not_report, one of the
+    # related kinds in pipelines.kinds.RELATED_KINDS ("notice", "infographic", ...).
+    kind: str = "report"
+    # "table/row/column" -> why the cell is not to be trusted as read (a failing identity,
+    # an ambiguous digit run, a row taken by position ...). A cell absent here is clean.
+    cell_flags: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     parser_version: str = PARSER_VERSION
 
@@ -62,8 +69,9 @@ def _flat_text(doc: Document) -> str:
     return S.join_lines([b.text for b in doc.blocks if isinstance(b, TextBlock)])
 
 
-def parse_document(doc: Document) -> ParseOutcome:
-    """The canonical report of one document (see module docstring)."""
+def parse_document(doc: Document, hints: Hints | None = None) -> ParseOutcome:
+    """The canonical report of one document (see module docstring); `hints` (the copy's
+    context: link text, linking page, `ingest --agency`) fill what the heading lacks."""
     title = S.find_title(doc)
     text = _flat_text(doc)
     markers = _markers(doc)

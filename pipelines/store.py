@@ -36,7 +36,8 @@ def parsed_copy_of(item: Any) -> ParsedCopy:
     out = item.outcome
     return ParsedCopy(sha256=item.sha256, status=out.status, report=out.report,
                       provenance=out.provenance, flags=out.flags, error=out.error,
-                      parser_version=out.parser_version)
+                      parser_version=out.parser_version, kind=out.kind,
+                      cell_flags=out.cell_flags, region=item.region)
 
 
 class ArchivePipeline:
