@@ -48,6 +48,12 @@ class Source:
     report_patterns: list[str] = field(default_factory=lambda: list(REPORT_PATTERNS))
     needs_browser: bool = False
 
+    @property
+    def region(self) -> str | None:
+        """The region or body the source covers (a profile's title, 中卫市沙坡头区人民政府);
+        None for a bare URL, whose title is only its host name."""
+        return None if self.title == urlsplit(self.root_url).hostname else self.title or None
+
     def follows(self, url: str) -> bool:
         """May a navigation or list link be followed (path within the profile's areas)?"""
         path = urlsplit(url).path or "/"

@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.fixture_portal import FixturePortal, Hit
+from crawler.items import DocumentItem
 from crawler.runner import project_settings
 from crawler.settings import USER_AGENT
 from crawler.sources import resolve
@@ -209,3 +211,123 @@ def test_project_settings_are_polite_and_fast_mode_drops_delays():
     fast = project_settings({"NIANBAO_FAST": True})
     PortalSpider.update_settings(fast)
     assert fast.getfloat("DOWNLOAD_DELAY") == 0 and not fast.getbool("AUTOTHROTTLE_ENABLED")
+
+
+# -- the context each item carries (callbacks on HtmlResponse, spider from get_crawler) -------
+
+DETAIL_HTML = """<html><head><meta charset="utf-8">
+<meta name="ArticleTitle" content="2023年政府信息公开年度报告">
+<meta name="ContentSource" content="海原县医疗保障局">
+<title>2023年政府信息公开年度报告_政府信息公开年报_中卫市海原县人民政府</title></head><body>
+<div class="position">首页 &gt; 海原县医疗保障局 &gt; 政府信息公开年报</div>
+<h1>2023年政府信息公开年度报告</h1><p>一、总体情况</p>
+<p>附件：<a href="./P020240118.pdf">海原县医疗保障局2023年政府信息公开工作年度报告.pdf</a></p>
+</body></html>"""
+
+
+def context_spider(target: str) -> PortalSpider:
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(PortalSpider, {"ITEM_PIPELINES": {}})
+    return PortalSpider.from_crawler(crawler, target=target)
+
+
+def html_response(url: str, html: str, **meta: Any) -> HtmlResponse:
+    return HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8",
+                        request=Request(url, meta=meta))
+
+
+def real_pdf() -> bytes:
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_detail_page_and_its_attachment_carry_the_pages_context():
+    spider = context_spider("spt")  # a profile: its title is the region
+    url = "https://www.spt.gov.cn/xxgk/zfxxgknb/202401/t20240118_1.html"
+    page_item, pdf_request = list(spider.parse_detail(html_response(url, DETAIL_HTML), "col", "年报"))
+    assert isinstance(page_item, DocumentItem) and isinstance(pdf_request, Request)
+    assert page_item.region == "中卫市沙坡头区人民政府"
+    assert page_item.agency_hint == "海原县医疗保障局" and page_item.page_title is None
+    assert pdf_request.cb_kwargs["page_title"] == "2023年政府信息公开年度报告"
+    assert pdf_request.cb_kwargs["agency_hint"] == "海原县医疗保障局"
+    pdf = Response(pdf_request.url, body=real_pdf(), request=pdf_request,
+                   headers={"Content-Type": "application/pdf"})
+    (item,) = list(pdf_request.callback(pdf, **pdf_request.cb_kwargs))
+    assert item.url.endswith("/P020240118.pdf") and item.body.startswith(b"%PDF")
+    assert item.link_text == "海原县医疗保障局2023年政府信息公开工作年度报告.pdf"
+    assert item.page_title == "2023年政府信息公开年度报告"
+    assert item.agency_hint == "海原县医疗保障局"  # a PDF states no publisher: the page's
+    assert item.region == "中卫市沙坡头区人民政府"
+
+
+def test_page_title_falls_back_to_the_heading_then_the_title():
+    spider = context_spider("spt")
+    url = "https://www.spt.gov.cn/xxgk/zfxxgknb/202401/t20240118_2.html"
+    no_meta = DETAIL_HTML.replace('<meta name="ArticleTitle" content="2023年政府信息公开年度报告">', "")
+    headed = no_meta.replace("<h1>2023年政府信息公开年度报告</h1>", "<h1>民政局2023年年度报告</h1>")
+    _, request = list(spider.parse_detail(html_response(url, headed), "col", "年报"))
+    assert request.cb_kwargs["page_title"] == "民政局2023年年度报告"
+    bare = no_meta.replace("<h1>2023年政府信息公开年度报告</h1>", "")
+    _, request = list(spider.parse_detail(html_response(url, bare), "col", "年度报告"))
+    assert request.cb_kwargs["page_title"] == "2023年政府信息公开年度报告"  # <title>'s first part
+
+
+def test_bare_url_region_is_the_site_name_its_root_page_states():
+    spider = context_spider("http://portal.test/")
+    assert spider.source.region is None and spider.region is None
+    home = ('<html><head><meta charset="utf-8"><meta name="SiteName" content="中卫市海原县人民政府">'
+            '<title>首页</title></head><body><a href="/xxgk/index.html">信息公开</a></body></html>')
+    (follow,) = list(spider.parse_page(html_response("http://portal.test/", home, nianbao_start=True)))
+    assert follow.url == "http://portal.test/xxgk/index.html"
+    inner = home.replace("中卫市海原县人民政府", "别的网站")  # only the root page names the site
+    list(spider.parse_page(html_response("http://portal.test/xxgk/index.html", inner)))
+    url = "http://portal.test/xxgk/ndbg/t20240118_3.html"
+    page_item, _ = list(spider.parse_detail(html_response(url, DETAIL_HTML), "col", "年报"))
+    assert page_item.region == "中卫市海原县人民政府"
+
+
+def test_bare_url_without_a_site_name_has_no_region():
+    spider = context_spider("http://portal.test/")
+    home = '<html><head><title>首页</title></head><body><p>欢迎</p></body></html>'
+    assert list(spider.parse_page(html_response("http://portal.test/", home, nianbao_start=True))) == []
+    url = "http://portal.test/xxgk/ndbg/t20240118_4.html"
+    page_item, _ = list(spider.parse_detail(html_response(url, DETAIL_HTML), "col", "年报"))
+    assert page_item.region is None and page_item.agency_hint == "海原县医疗保障局"
+
+
+def test_a_file_listed_by_a_column_gets_the_region_but_no_page_context():
+    spider = context_spider("spt")
+    column = ('<html><head><meta charset="utf-8"><title>政府信息公开年报</title></head><body>'
+              '<ul><li><a href="./P1.pdf">住房和城乡建设局2022年政府信息公开工作年度报告</a></li></ul>'
+              "</body></html>")
+    url = "https://www.spt.gov.cn/xxgk/zfxxgknb/index.html"
+    (request,) = [r for r in spider.parse_page(html_response(url, column)) if r.url.endswith(".pdf")]
+    assert "page_title" not in request.cb_kwargs
+    pdf = Response(request.url, body=real_pdf(), request=request)
+    (item,) = list(request.callback(pdf, **request.cb_kwargs))
+    assert item.page_title is None and item.agency_hint is None
+    assert item.region == "中卫市沙坡头区人民政府"
+    assert item.link_text == "住房和城乡建设局2022年政府信息公开工作年度报告"
+
+
+def test_bundle_members_get_no_context_of_the_page_that_linked_the_bundle():
+    from crawler.fixture_portal.docs import zip_bytes
+
+    spider = context_spider("spt")
+    bundle = zip_bytes([("永康镇2020年政府信息公开工作年度报告.pdf", real_pdf())])
+    request = Request("https://www.spt.gov.cn/x/a.zip", cb_kwargs={
+        "column": "col", "link_text": "汇编.zip", "page_title": "水务局2021年年度报告",
+        "agency_hint": "中卫市沙坡头区水务局"})
+    (item,) = list(spider.parse_attachment(Response(request.url, body=bundle, request=request),
+                                           **request.cb_kwargs))
+    assert item.bundle == request.url and item.link_text == "永康镇2020年政府信息公开工作年度报告"
+    assert item.agency_hint is None and item.page_title is None
+    assert item.region == "中卫市沙坡头区人民政府"

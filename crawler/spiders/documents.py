@@ -1,9 +1,11 @@
 """From a response to a `DocumentItem`: exact bytes, the server's headers, provenance, the
-file name (Content-Disposition in its RFC 5987 and raw GBK/UTF-8 forms), and what the page
-says about who published it (for titles that do not name the body)."""
+file name (Content-Disposition in its RFC 5987 and raw GBK/UTF-8 forms), and the context a
+parser needs when a title does not name the body: who the page says published it, the
+title of the page that linked an attachment, and the region the crawl covers."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import Message
 from pathlib import PurePosixPath
@@ -88,9 +90,46 @@ def agency_hint(response: HtmlResponse) -> str | None:
     return None
 
 
+def site_name(response: HtmlResponse) -> str | None:
+    """The site's own name as its home page states it (meta SiteName, og:site_name)."""
+    for query in ("//meta[@name='SiteName']/@content", "//meta[@property='og:site_name']/@content"):
+        name = re.sub(r"\s+", "", response.xpath(query).get("") or "")
+        if name:
+            return name
+    return None
+
+
+@dataclass(slots=True, frozen=True)
+class Context:
+    """What the crawl knows around a document: the region of its source and, for an
+    attachment, the title and stated publisher of the detail page that linked it."""
+
+    region: str | None = None
+    page_title: str | None = None
+    agency_hint: str | None = None
+
+
+def linking_context(response: HtmlResponse, region: str | None) -> Context:
+    """The context a detail page hands to the attachments it links."""
+    return Context(region, page_title(response), agency_hint(response))
+
+
+def page_title(response: HtmlResponse) -> str | None:
+    """The article's title: meta ArticleTitle, else the first <h1>, else <title>'s first part."""
+    candidates = [
+        response.xpath("//meta[@name='ArticleTitle']/@content").get(""),
+        " ".join(response.xpath("(//h1)[1]//text()").getall()),
+        TITLE_SEPARATOR.split(response.xpath("//title/text()").get(""))[0],
+    ]
+    return next((clean_space(t) for t in candidates if t and t.strip()), None)
+
+
 def document_item(response: Response, source: str, column: str | None, link_text: str | None,
-                  **extra: Any) -> DocumentItem:
-    """The fetched document exactly as received, with its provenance."""
+                  context: Context | None = None, **extra: Any) -> DocumentItem:
+    """The fetched document exactly as received, with its provenance and context. An HTML
+    page states its own publisher; a file gets the publisher of the page that linked it."""
+    context = context or Context()
+    own_hint = agency_hint(response) if isinstance(response, HtmlResponse) else None
     revalidated = bool(response.meta.get("nianbao_revalidated"))
     redirects = response.meta.get("redirect_urls") or []
     return DocumentItem(
@@ -109,6 +148,8 @@ def document_item(response: Response, source: str, column: str | None, link_text
         revalidated=revalidated,
         replayed=bool(response.meta.get("nianbao_replayed")),
         requested_url=redirects[0] if redirects else None,
-        agency_hint=agency_hint(response) if isinstance(response, HtmlResponse) else None,
+        agency_hint=own_hint or context.agency_hint,
+        page_title=context.page_title,
+        region=context.region,
         **extra,
     )

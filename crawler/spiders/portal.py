@@ -7,8 +7,12 @@ fetched when a report column lists it or its link text looks like a report; it i
 when it is an article that looks like an annual report (the parser decides what really is
 one), never when it is a list or an error page, together with its attachments (plain
 links, `javascript:window.open`, pdf.js viewers). Attachments are checked (error pages,
-truncated PDFs, broken zips) and zip bundles yield one item per member. Hashing, dedup
-and cleaning are the pipelines' job; the spider only yields items and requests.
+truncated PDFs, broken zips) and zip bundles yield one item per member. Each item carries
+its context for the parser, whose titles often omit the body: the source's region (a
+profile's title, or the name a bare URL's root page states) and, for an attachment, the
+title and stated publisher of the detail page that linked it (a PDF has no meta of its
+own). Hashing, dedup and cleaning are the pipelines' job; the spider only yields items
+and requests.
 """
 from __future__ import annotations
 
@@ -27,7 +31,8 @@ from crawler.items import DocumentItem
 from crawler.settings import fast_settings
 from crawler.sources import Source, resolve
 from crawler.spiders import bundles, checks, paging
-from crawler.spiders.documents import article_title, column_title, document_item
+from crawler.spiders.documents import (Context, article_title, column_title, document_item,
+                                       linking_context, site_name)
 from crawler.spiders.links import PageLink, page_links, script_files, viewer_file
 
 ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)(?:[?#]|$)", re.I)
@@ -61,6 +66,7 @@ class PortalSpider(scrapy.Spider):
     page_maxsize: int
     skip_ofd_twins: bool
     bundle_limits: bundles.Limits
+    site_name: str | None = None  # a bare URL's region: the name its root page states
 
     def __init__(self, target: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +101,22 @@ class PortalSpider(scrapy.Spider):
     def stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"portal/{key}", count)
 
+    @property
+    def region(self) -> str | None:
+        """The region/body of every item: the profile's title, else the site's own name."""
+        if self.source.region:
+            return self.source.region
+        state = getattr(self, "state", None)  # JOBDIR: the name survives a resume
+        return self.site_name or (state.get("site_name") if isinstance(state, dict) else None)
+
+    def learn_site_name(self, response: HtmlResponse) -> None:
+        if self.source.region or self.site_name or not response.meta.get("nianbao_start"):
+            return
+        self.site_name = site_name(response)
+        state = getattr(self, "state", None)
+        if self.site_name and isinstance(state, dict):
+            state["site_name"] = self.site_name
+
     def meta(self, kind: str) -> dict[str, Any]:
         meta: dict[str, Any] = {"nianbao_kind": kind}
         if kind != "attachment":
@@ -105,7 +127,8 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.start_urls:  # resuming a JOBDIR, Scrapy filters them as seen
-            yield scrapy.Request(url, callback=self.parse_page, meta=self.meta("page"))
+            yield scrapy.Request(url, callback=self.parse_page,
+                                 meta={**self.meta("page"), "nianbao_start": True})
 
     # -- navigation and list pages ---------------------------------------------------------
 
@@ -114,6 +137,7 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             self.stat("not_html")
             return
+        self.learn_site_name(response)
         in_column = column_hint or self.is_column(response)
         self.stat("column_pages" if in_column else "pages")
         links = list(page_links(response))
@@ -225,10 +249,10 @@ class PortalSpider(scrapy.Spider):
             self.stat("not_candidate")
             return
         self.stat("candidates")
-        yield document_item(response, self.source.name, column, link_text)
-        yield from self.attachments(response, column)
+        yield document_item(response, self.source.name, column, link_text, Context(self.region))
+        yield from self.attachments(response, column, linking_context(response, self.region))
 
-    def attachments(self, response: HtmlResponse, column: str) -> Out:
+    def attachments(self, response: HtmlResponse, column: str, context: Context) -> Out:
         links = [ln for ln in page_links(response) if is_attachment(ln.url) or
                  (ln.frame and viewer_file(ln.url))]
         links += [ln for ln in script_files(response) if ln.url not in {x.url for x in links}]
@@ -239,14 +263,20 @@ class PortalSpider(scrapy.Spider):
             if link.url in twins:
                 self.stat("ofd_twin_skipped")
                 continue
-            yield self.attachment_request(response, link, column)
+            yield self.attachment_request(response, link, column, context)
 
-    def attachment_request(self, response: Response, link: PageLink, column: str) -> scrapy.Request:
+    def attachment_request(self, response: Response, link: PageLink, column: str,
+                           context: Context | None = None) -> scrapy.Request:
+        """The file's request, carrying what the linking page says about it (pickled with
+        the request when a crawl is paused, so plain strings)."""
+        linked = {"page_title": context.page_title, "agency_hint": context.agency_hint} \
+            if context else {}
         return response.follow(link.url, callback=self.parse_attachment, priority=PRIORITY_ATTACHMENT,
                                meta=self.meta("attachment"),
-                               cb_kwargs={"column": column, "link_text": link.text})
+                               cb_kwargs={"column": column, "link_text": link.text, **linked})
 
-    def parse_attachment(self, response: Response, column: str, link_text: str) -> Out:
+    def parse_attachment(self, response: Response, column: str, link_text: str,
+                         page_title: str | None = None, agency_hint: str | None = None) -> Out:
         kind = checks.sniffed(response, link_text or response.url)
         problem = checks.attachment_problem(response, kind)
         if (problem and problem.startswith("truncated") and response.request is not None
@@ -261,7 +291,8 @@ class PortalSpider(scrapy.Spider):
         if kind.format == "zip":
             yield from self.unpack(response, column)
             return
-        yield document_item(response, self.source.name, column, link_text)
+        yield document_item(response, self.source.name, column, link_text,
+                            Context(self.region, page_title, agency_hint))
 
     def unpack(self, response: Response, column: str) -> Iterator[DocumentItem]:
         try:
@@ -276,9 +307,11 @@ class PortalSpider(scrapy.Spider):
             return
         self.stat("zip/members", len(members))
         self.stat("zip/skipped", len(skipped))
+        # A bundle gathers several bodies' reports: the page that linked it names none of them.
+        context = Context(self.region)
         for member in members:
             item = document_item(response, self.source.name, column, PurePosixPath(member.name).stem,
-                                 bundle=response.url)
+                                 context, bundle=response.url)
             item.url, item.body = f"{response.url}#{member.name}", member.data
             item.filename, item.content_type = PurePosixPath(member.name).name, None
             item.referer = response.url
