@@ -38,6 +38,13 @@ class Mapped:
     provenance: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     consumed_lines: set[int] = field(default_factory=set)  # ids of text blocks used as labels
+    cell_flags: dict[str, str] = field(default_factory=dict)  # "table/row/col" -> why it is doubtful
+
+    def flag_row(self, table: str, key: str, names: tuple[str, ...], reason: str) -> None:
+        """A doubt about a whole row: the row-level flag, and each of its cells marked."""
+        self.flags.append(f"{table}.{key}: {reason}")
+        for name in names:
+            self.cell_flags.setdefault(f"{table}/{key}/{name}", reason)
 
 
 def _where(table: TableBlock, r: int) -> str:
@@ -127,7 +134,8 @@ class _Builder:
         if len(values) >= 6 and self.cursor < len(self.app_rows):
             fuzzy = T.fuzzy_row(label, self.app_rows[self.cursor:]) if label else None
             if fuzzy:
-                self.out.flags.append(f"applications.{fuzzy}: label {label!r} read by resemblance ({row.where})")
+                self.out.flag_row("applications", fuzzy, T.APPLICATION_COLUMNS,
+                                  f"label {label!r} read by resemblance ({row.where})")
                 return self._put_app(fuzzy, row, values, cols, guessed=False)
             return self._put_app(self.app_rows[self.cursor], row, values, cols, guessed=True)
         return False
@@ -165,7 +173,8 @@ class _Builder:
         elif row.exact:  # real cells: table 二's figure columns start right after the label
             values, cols = values[: len(names)], cols[: len(names)]
         if len(values) < len(names):  # fewer figures than columns: the first ones are filled
-            self.out.flags.append(f"active_disclosure.{key}: {len(values)} of {len(names)} cells, left-aligned")
+            self.out.flag_row("active_disclosure", key, names,
+                              f"{len(values)} of {len(names)} cells, left-aligned ({row.where})")
             pad = len(names) - len(values)
             values, cols = values + [""] * pad, cols + [-1] * pad
         return self._assign("active_disclosure", key, names, values[-len(names):], cols[-len(names):], row)
@@ -182,7 +191,8 @@ class _Builder:
             self.out.flags.append(f"applications.{key}: row of the other template, ignored ({row.where})")
             return False
         if guessed:
-            self.out.flags.append(f"applications.{key}: label unreadable, row taken by position ({row.where})")
+            self.out.flag_row("applications", key, T.APPLICATION_COLUMNS,
+                              f"label unreadable, row taken by position ({row.where})")
         self.cursor = max(self.cursor, self.app_rows.index(key) + 1)
         return self._put(("applications", key), T.APPLICATION_COLUMNS, row, values, cols)
 
@@ -191,7 +201,7 @@ class _Builder:
         table, key = where
         n = len(names)
         if len(values) > n and any(not is_blank(v) for v in values[:-n]):
-            self.out.flags.append(f"{table}.{key}: {len(values)} cells for {n} columns, kept the last {n}")
+            self.out.flag_row(table, key, names, f"{len(values)} cells for {n} columns, kept the last {n} ({row.where})")
         if len(values) < n:
             pad = n - len(values)
             values, cols = [""] * pad + values, [-1] * pad + cols
@@ -246,3 +256,6 @@ def _flag_missing(out: Mapped) -> None:
         missing = [k for k in rows if (table, k) not in found]
         if missing:
             out.flags.append(f"{table}: rows not found: {', '.join(missing)}")
+        for key in missing:
+            for name in rows[key]:
+                out.cell_flags.setdefault(f"{table}/{key}/{name}", "row not found in the document")

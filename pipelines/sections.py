@@ -28,10 +28,6 @@ _HEADINGS = {
 }
 _NUMERALS = "一二三四五六"
 _HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(.+)$")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度?)?")
-_KIND = re.compile(
-    r"(?:关于)?(?:本级)?(?:政府|政务)?(?:信息(?:与政务)?|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告.*$"
-)
 
 
 def clean_line(text: str) -> str:
@@ -135,41 +131,3 @@ def _without_signature(lines: list[str]) -> list[str]:
         if out and len(clean_line(out[-1])) <= 30 and not _SENTENCE_END.search(clean_line(out[-1])) and len(out) > 1:
             out.pop()  # the signing body's name, just above the date
     return out
-
-
-def find_title(doc: Document) -> str | None:
-    """The report's heading, white space removed: the first line that names a report,
-    with the line before it when the title was broken after the body's name."""
-    hint = re.sub(r"\s+", "", doc.title_hint or "")
-    if "报告" in hint and _YEAR.search(hint):
-        return hint  # the page's own title field (HTML meta/h1), cleaner than body lines
-    lines = [clean_line(b.text) for b in doc.blocks[:12] if isinstance(b, TextBlock)]
-    lines = [line for line in lines if line][:8]
-    for i, line in enumerate(lines):
-        compact = re.sub(r"\s+", "", line)
-        if "报告" in compact and len(compact) <= 60 and heading_number(line) is None:
-            if _YEAR.match(compact) and i > 0 and len(lines[i - 1]) <= 30:
-                compact = re.sub(r"\s+", "", lines[i - 1]) + compact
-            return compact
-    return hint or None
-
-
-def year_of(title: str | None, text: str) -> int | None:
-    m = _YEAR.search(title or "")
-    if m:
-        return int(m.group(1))
-    m = re.search(r"统计[^。]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
-    return int(m.group(1)) if m else None
-
-
-def agency_of(title: str | None) -> str | None:
-    """The body the title names: the title without its year and the report's kind."""
-    if not title:
-        return None
-    m = _YEAR.search(title)
-    before, after = (title[: m.start()], title[m.end():]) if m else (title, "")
-    before = re.sub(r"(关于|[（(])$", "", before)
-    if not m:
-        before = _KIND.sub("", before)
-    agency = before or _KIND.sub("", after)
-    return agency or None

@@ -54,7 +54,9 @@ def test_cli_parse_json_has_canonical_shape(seeds_dir: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
-    assert set(out) == {"title", "agency", "year", "template", "contact", "sections", "tables", "checks"}
+    # the spec's keys, plus what the document is (report | legacy | a related kind)
+    assert set(out) == {"title", "agency", "year", "template", "contact", "sections", "tables", "checks", "kind"}
+    assert out["kind"] == "report"
     assert set(out["sections"]) == {"1", "2", "3", "4", "5", "6"}
     assert set(out["tables"]) == {"active_disclosure", "applications", "review_litigation"}
     assert {c["status"] for c in out["checks"]} == {"pass"}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.sections import agency_of, heading_split, join_lines, year_of
+from pipelines.metadata import agency_of, read_metadata
+from pipelines.sections import heading_split, join_lines
 from pipelines.textdoc import text_to_document
 from pipelines.reports import parse_document
 
@@ -20,7 +21,10 @@ def test_agency_is_the_title_without_year_and_kind(title: str, agency: str | Non
 
 
 def test_year_falls_back_on_the_statistics_period() -> None:
-    assert year_of("某局政府信息公开工作年度报告", "本报告所列数据统计期限自2022年1月1日起至12月31日止。") == 2022
+    text = "某局政府信息公开工作年度报告\n本报告所列数据统计期限自2022年1月1日起至12月31日止。"
+    meta = read_metadata(text_to_document(text), text)
+    assert (meta.year, meta.sources["year"]) == (2022, "statistics period")
+    assert any(f.startswith("year: read from the statistics period") for f in meta.flags)
 
 
 def test_heading_may_open_a_paragraph() -> None:
