@@ -1,0 +1,131 @@
+"""Table cells from a page's ruling lines.
+
+The cells are what pdfplumber's "lines" strategy finds: the smallest boxes the lines close,
+a merged cell being one box. They are computed per group of touching edges, on the grid of
+the group's snapped lines (its slots joined across every boundary no line draws), so two
+tables on one page never snap each other's boundaries. pdfplumber's own table-finder
+functions fed with the same edges give the same cells only without their snapping, and
+take 3-4 times as long (see the README's benchmark notes), so this stays.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from pipelines.pdf.rules import Edge, Seg
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down, like pdfplumber)
+SNAP = 4.0  # cell boundaries closer than this are one boundary (no column is narrower)
+
+
+def cluster(values: Iterable[float]) -> list[float]:
+    """Positions within SNAP of a group's first one are one position (their mean)."""
+    reps: list[list[float]] = []
+    for v in sorted(values):
+        if reps and v - reps[-1][0] <= SNAP:
+            reps[-1].append(v)
+        else:
+            reps.append([v])
+    return [sum(r) / len(r) for r in reps]
+
+
+def nearest(reps: list[float], v: float) -> int:
+    """Index of the position in sorted `reps` nearest to v."""
+    i = bisect_right(reps, v)
+    if i == 0:
+        return 0
+    if i == len(reps):
+        return i - 1
+    return i if reps[i] - v < v - reps[i - 1] else i - 1
+
+
+def find_tables(edges: list[Edge]) -> list[list[BBox]]:
+    """Ruled tables from the edges, as pdfplumber's lines strategy finds them (the smallest
+    boxes the lines close, a merged cell being one box), but on a grid: edges snapped to
+    lines, the grid's slots joined across every boundary no line draws."""
+    hs = [seg for kind, seg in edges if kind == "h"]
+    vs = [seg for kind, seg in edges if kind == "v"]
+    tables = []
+    for h_group, v_group in _connected(hs, vs):
+        cells = _grid_cells(h_group, v_group)
+        if len(cells) >= 2:
+            tables.append(cells)
+    return tables
+
+
+class _Sets:
+    """Union-find over 0..n-1."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def root(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.root(i)] = self.root(j)
+
+    def groups(self) -> list[list[int]]:
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.root(i), []).append(i)
+        return list(out.values())
+
+
+def _connected(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
+    """Groups of horizontal and vertical edges that touch one another."""
+    sets = _Sets(len(hs) + len(vs))
+    for i, (y, x0, x1) in enumerate(hs):
+        for j, (x, y0, y1) in enumerate(vs):
+            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
+                sets.join(i, len(hs) + j)
+    groups = [([hs[i] for i in g if i < len(hs)], [vs[i - len(hs)] for i in g if i >= len(hs)]) for g in sets.groups()]
+    return [g for g in groups if len(g[0]) >= 2 and len(g[1]) >= 2]
+
+
+class _Grid:
+    """The lines of one table snapped to a grid; which slot boundaries are drawn."""
+
+    def __init__(self, hs: list[Seg], vs: list[Seg]) -> None:
+        self.ys, self.xs = cluster(h[0] for h in hs), cluster(v[0] for v in vs)
+        self.rows_at: list[list[tuple[float, float]]] = [[] for _ in self.ys]
+        self.cols_at: list[list[tuple[float, float]]] = [[] for _ in self.xs]
+        for y, x0, x1 in hs:
+            self.rows_at[nearest(self.ys, y)].append((x0, x1))
+        for x, y0, y1 in vs:
+            self.cols_at[nearest(self.xs, x)].append((y0, y1))
+
+    def v_drawn(self, line: int, r: int) -> bool:
+        mid = (self.ys[r] + self.ys[r + 1]) / 2
+        return any(a - SNAP <= mid <= b + SNAP for a, b in self.cols_at[line])
+
+    def h_drawn(self, line: int, c: int) -> bool:
+        mid = (self.xs[c] + self.xs[c + 1]) / 2
+        return any(a - SNAP <= mid <= b + SNAP for a, b in self.rows_at[line])
+
+    def closed(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        return (all(self.v_drawn(c0, r) and self.v_drawn(c1 + 1, r) for r in range(r0, r1 + 1))
+                and all(self.h_drawn(r0, c) and self.h_drawn(r1 + 1, c) for c in range(c0, c1 + 1)))
+
+
+def _grid_cells(hs: list[Seg], vs: list[Seg]) -> list[BBox]:
+    """Slots joined across undrawn boundaries; a closed rectangle of slots is a cell."""
+    grid = _Grid(hs, vs)
+    nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
+    sets = _Sets(nr * nc)
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not grid.v_drawn(c + 1, r):
+                sets.join(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr and not grid.h_drawn(r + 1, c):
+                sets.join(r * nc + c, (r + 1) * nc + c)
+    cells = []
+    for group in sets.groups():
+        r0, r1 = min(i // nc for i in group), max(i // nc for i in group)
+        c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
+        if len(group) == (r1 - r0 + 1) * (c1 - c0 + 1) and grid.closed(r0, r1, c0, c1):
+            cells.append((grid.xs[c0], grid.ys[r0], grid.xs[c1 + 1], grid.ys[r1 + 1]))
+    return cells
