@@ -12,15 +12,20 @@ import random
 from pathlib import Path
 from typing import Any
 
+import forms
+
 from .db import Archive
 from .errors import InvalidRecord
-from .labels import COLUMNS, ROWS
 from .records import CopyRecord, ParsedCopy, Sighting
 
 SEEN = "2024-01-01T00:00:00+00:00"
-APPLICANTS = [key for key, _ in COLUMNS["applications"]][:-1]
-_ROWS_2019 = ("rules", "normative_documents", "licensing", "other_services", "punishment",
-              "coercion", "fees", "procurement")
+APPLICANTS = list(forms.APPLICATIONS.column_keys()[:-1])
+# Table 二's figures: column -> the range drawn from (None: always 0).
+_FIGURES: dict[str, tuple[int, int] | None] = {
+    "issued": (0, 9), "repealed": None, "in_force": (0, 40), "decisions": (0, 200),
+    "made": (0, 9), "published": (0, 9), "total_published": (0, 90),
+    "previous": (0, 20), "change": (-2, 2), "count": (0, 5)}
+_FIGURES_2019 = {"decisions": (0, 100)}
 
 
 def canonical_report(agency: str | None, year: int, sections: dict[str, str | None] | None = None,
@@ -40,11 +45,7 @@ def canonical_report(agency: str | None, year: int, sections: dict[str, str | No
 def applications(rng: random.Random, template: str,
                  carried_over: dict[str, int | None] | None = None) -> dict[str, Any]:
     """The applications table: each column balances (new + over = processed + forward)."""
-    rows: dict[str, dict[str, Any]] = {key: {} for key, _ in ROWS["applications"]}
-    skip = {"other_processing"} if template == "2021" else {
-        "other_no_correction", "other_unpaid_fee", "other_misc"}
-    for key in skip:
-        rows.pop(key)
+    rows: dict[str, dict[str, Any]] = {key: {} for key in forms.APPLICATIONS.keys(template)}
     for col in APPLICANTS:
         _column(rng, rows, col, (carried_over or {}).get(col, rng.randint(0, 2)))
     for row in rows.values():
@@ -67,24 +68,27 @@ def _column(rng: random.Random, rows: dict[str, dict[str, Any]], col: str,
 
 def random_tables(rng: random.Random, template: str,
                   carried_over: dict[str, int | None] | None = None) -> dict[str, Any]:
-    if template == "2021":
-        active: dict[str, Any] = {k: {"issued": rng.randint(0, 9), "repealed": 0,
-                                      "in_force": rng.randint(0, 40)}
-                                  for k in ("rules", "normative_documents")}
-        active.update({k: {"decisions": rng.randint(0, 200)}
-                       for k in ("licensing", "punishment", "coercion")})
-        active["fees"] = {"amount": round(rng.random() * 10, 2)}
-    else:
-        active = {k: {"made": rng.randint(0, 9), "published": rng.randint(0, 9),
-                      "total_published": rng.randint(0, 90)} for k in _ROWS_2019[:2]}
-        active.update({k: {"previous": rng.randint(0, 20), "change": rng.randint(-2, 2),
-                           "decisions": rng.randint(0, 100)} for k in _ROWS_2019[2:6]})
-        active["fees"] = {"previous": 0, "change": 0}
-        active["procurement"] = {"count": rng.randint(0, 5), "amount": round(rng.random(), 2)}
-    review = {k: {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}
-              for k in ("review", "litigation_direct", "litigation_after_review")}
+    active = {row: {col: _figure(rng, template, row, col) for col in cols}
+              for row, cols in _active_columns(template).items()}
+    review = {k: dict.fromkeys(forms.REVIEW_LITIGATION.column_keys(), 0)
+              for k in forms.REVIEW_LITIGATION.keys()}
     return {"active_disclosure": active,
             "applications": applications(rng, template, carried_over), "review_litigation": review}
+
+
+def _active_columns(template: str) -> dict[str, tuple[str, ...]]:
+    columns = forms.TEMPLATES[template].active_columns
+    return {row: columns[row] for row in forms.ACTIVE_DISCLOSURE.keys(template)}
+
+
+def _figure(rng: random.Random, template: str, row: str, col: str) -> int | float:
+    """A plausible figure of table 二 (fees: no items in 2019, money up to 10 in 2021)."""
+    if col == "amount":
+        return round(rng.random() * (10 if row == "fees" else 1), 2)
+    span = (_FIGURES_2019 if template == "2019" else {}).get(col, _FIGURES[col])
+    if span is None or (row == "fees" and template == "2019"):
+        return 0
+    return rng.randint(*span)
 
 
 def store_report(archive: Archive, report: dict[str, Any], name: str, *,
@@ -107,7 +111,7 @@ def simple_applications(new: int, over: int | None, forward: int | None) -> dict
     """An applications table where only natural persons applied (totals follow)."""
     processed = new + (over or 0) - (forward or 0)
     rows: dict[str, dict[str, Any]] = {}
-    for key, _ in ROWS["applications"]:
+    for key in forms.APPLICATIONS.keys():
         value = {"new_received": new, "carried_over": over, "granted": processed,
                  "total_processed": processed, "carried_forward": forward}.get(key, 0)
         row: dict[str, Any] = {col: 0 for col in APPLICANTS}

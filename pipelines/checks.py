@@ -1,15 +1,18 @@
 """The templates' own consistency checks (spec: checks table), evaluated on parsed numbers.
 
+The identities themselves are data (forms.IDENTITIES); this module only evaluates them.
 A failing check is data, not an error: real reports contain arithmetic mistakes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from typing import Any
 
-from pipelines import template as T
+import forms
 
 _TOLERANCE = 1e-6
+Cells = dict[str, dict[str, Any]]
 
 
 def _check(rule: str, left: Iterable[Any], right: Iterable[Any]) -> dict[str, Any]:
@@ -25,43 +28,49 @@ def _tidy(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(x, 6)
 
 
-def _result_rows(rows: dict[str, Any]) -> list[str]:
-    prefixes = ("granted", "partially_granted", "withheld_", "unavailable_", "declined_", "other_")
-    return [k for k in rows if k.startswith(prefixes)]
+def _by_column(identity: forms.Identity, rows: Cells, col: str) -> dict[str, Any]:
+    """left rows against right rows, in one column (rows the table lacks left out)."""
+    return _check(f"{identity.rule}.{col}",
+                  (rows[r][col] for r in identity.left if r in rows),
+                  (rows[r][col] for r in identity.right if r in rows))
 
 
-def application_checks(apps: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    results = _result_rows(apps)
-    for col in T.APPLICATION_COLUMNS:
-        out.append(_check(
-            f"applications.balance.{col}",
-            (apps["new_received"][col], apps["carried_over"][col]),
-            (apps["total_processed"][col], apps["carried_forward"][col]),
-        ))
-        out.append(_check(
-            f"applications.results.{col}",
-            (apps[r][col] for r in results),
-            (apps["total_processed"][col],),
-        ))
-    for row, cells in apps.items():
-        out.append(_check(
-            f"applications.row_total.{row}",
-            (cells[c] for c in T.APPLICATION_COLUMNS[:-1]),
-            (cells["total"],),
-        ))
+def _by_row(identity: forms.Identity, cells: dict[str, Any], row: str) -> dict[str, Any]:
+    return _check(f"{identity.rule}.{row}", (cells[c] for c in identity.left),
+                  (cells[c] for c in identity.right))
+
+
+def _evaluate(identities: list[forms.Identity], rows: Cells) -> Iterator[dict[str, Any]]:
+    """Identities over one table's columns run column by column (all of them for the first
+    column, then the next); over rows, row by row in the table's order."""
+    first = identities[0]
+    if first.over == "columns":
+        for col in forms.TABLES[first.table].column_keys():
+            yield from (_by_column(i, rows, col) for i in identities)
+    else:
+        for row, cells in rows.items():
+            yield from (_by_row(i, cells, row) for i in identities)
+
+
+def table_checks(table: str, rows: Cells) -> list[dict[str, Any]]:
+    """Every identity of `table`, evaluated on its parsed rows."""
+    mine = [i for i in forms.IDENTITIES if i.table == table]
+    out: list[dict[str, Any]] = []
+    for _, run in groupby(mine, key=lambda i: i.over):
+        out += _evaluate(list(run), rows)
     return out
 
 
-def review_checks(review: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    parts = T.REVIEW_COLUMNS[:-1]
-    return [
-        _check(f"review_litigation.total.{row}", (cells[c] for c in parts), (cells["total"],))
-        for row, cells in review.items()
-    ]
+def application_checks(apps: Cells) -> list[dict[str, Any]]:
+    return table_checks("applications", apps)
+
+
+def review_checks(review: Cells) -> list[dict[str, Any]]:
+    return table_checks("review_litigation", review)
 
 
 def run_checks(tables: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not tables:
         return []
-    return application_checks(tables["applications"]) + review_checks(tables["review_litigation"])
+    return [check for table in forms.TABLES if table in tables
+            for check in table_checks(table, tables[table])]

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import forms
+
 HERE = Path(__file__).resolve()
 GOLD_DIR = HERE.parent / "data" / "gold"
-SECTION_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
-APP_COLS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-            "legal_service_org", "other_org", "total")
-REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
+SECTION_HEADINGS = forms.PARTS
+APP_COLS = forms.APPLICATIONS.column_keys()
+REVIEW_COLS = forms.REVIEW_LITIGATION.column_keys()
 FONT = "WenQuanYi Micro Hei"
 
 
@@ -56,37 +56,41 @@ def _values(row: dict[str, Any], cols: tuple[str, ...], span: int = 1) -> list[C
     return [Cell(fmt(row[c]), 1, span, True) for c in cols]
 
 
+def _active_label(template: str, key: str) -> Cell:
+    return Cell(forms.row_label(template, "active_disclosure", key))
+
+
+def _heads(template: str, keys: tuple[str, ...]) -> list[Cell]:
+    return [Cell(forms.header(template, "active_disclosure", k)) for k in keys]
+
+
+def _item(item: str) -> list[Cell]:
+    return [Cell(f"第二十条第{item}项", 1, 4)]
+
+
 def _active_2021(t: dict[str, Any]) -> Layout:
-    three = ("issued", "repealed", "in_force")
-    rows: Layout = [[Cell("第二十条第（一）项", 1, 4)],
-                    [Cell(h) for h in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")],
-                    [Cell("规章"), *_values(t["rules"], three)],
-                    [Cell("行政规范性文件"), *_values(t["normative_documents"], three)]]
-    for item, keys, head in (("（五）", ("licensing",), "本年处理决定数量"),
-                             ("（六）", ("punishment", "coercion"), "本年处理决定数量"),
-                             ("（八）", ("fees",), "本年收费金额（万元）")):
-        rows += [[Cell(f"第二十条第{item}项", 1, 4)], [Cell("信息内容"), Cell(head, 1, 3)]]
-        for key in keys:
-            col = "amount" if key == "fees" else "decisions"
-            rows.append([Cell(ACTIVE_LABELS[key]), *_values(t[key], (col,), 3)])
+    cols = forms.TEMPLATES["2021"].active_columns
+    rows: Layout = [_item("（一）"), [Cell("信息内容"), *_heads("2021", cols["rules"])]]
+    rows += [[_active_label("2021", k), *_values(t[k], cols[k])] for k in ("rules", "normative_documents")]
+    for item, keys in (("（五）", ("licensing",)), ("（六）", ("punishment", "coercion")), ("（八）", ("fees",))):
+        head = _heads("2021", cols[keys[0]])[0]
+        rows += [_item(item), [Cell("信息内容"), Cell(head.text, 1, 3)]]
+        rows += [[_active_label("2021", k), *_values(t[k], cols[k], 3)] for k in keys]
     return rows
 
 
 def _active_2019(t: dict[str, Any], merged_money: bool) -> Layout:
-    three = ("previous", "change", "decisions")
-    head3 = [Cell("信息内容"), Cell("上一年项目数量"), Cell("本年增/减"), Cell("处理决定数量")]
-    rows: Layout = [[Cell("第二十条第（一）项", 1, 4)],
-                    [Cell(h) for h in ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量")]]
-    rows += [[Cell(ACTIVE_LABELS[k]), *_values(t[k], ("made", "published", "total_published"))]
-             for k in ("rules", "normative_documents")]
+    cols = forms.TEMPLATES["2019"].active_columns
+    head3 = [Cell("信息内容"), *_heads("2019", cols["licensing"])]
+    rows: Layout = [_item("（一）"), [Cell("信息内容"), *_heads("2019", cols["rules"])]]
+    rows += [[_active_label("2019", k), *_values(t[k], cols[k])] for k in ("rules", "normative_documents")]
     for item, keys in (("（五）", ("licensing", "other_services")), ("（六）", ("punishment", "coercion"))):
-        rows += [[Cell(f"第二十条第{item}项", 1, 4)], list(head3)]
-        rows += [[Cell(ACTIVE_LABELS[k]), *_values(t[k], three)] for k in keys]
-    rows += [[Cell("第二十条第（八）项", 1, 4)], [*head3[:3], Cell("")],
-             [Cell("行政事业性收费"), *_values(t["fees"], ("previous", "change")), Cell("")],
-             [Cell("第二十条第（九）项", 1, 4)],
-             [Cell("信息内容"), Cell("采购项目数量"), Cell("采购总金额")],
-             [Cell("政府集中采购"), *_values(t["procurement"], ("count", "amount"))]]
+        rows += [_item(item), list(head3)]
+        rows += [[_active_label("2019", k), *_values(t[k], cols[k])] for k in keys]
+    rows += [_item("（八）"), [*head3[:3], Cell("")],
+             [_active_label("2019", "fees"), *_values(t["fees"], cols["fees"]), Cell("")],
+             _item("（九）"), [Cell("信息内容"), *_heads("2019", cols["procurement"])],
+             [_active_label("2019", "procurement"), *_values(t["procurement"], cols["procurement"])]]
     if merged_money:  # 采购总金额 spanning two columns, as in many originals
         rows[-2][-1].colspan = rows[-1][-1].colspan = 2
     else:
@@ -95,58 +99,42 @@ def _active_2019(t: dict[str, Any], merged_money: bool) -> Layout:
     return rows
 
 
-ACTIVE_LABELS = {"rules": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
-                 "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "coercion": "行政强制",
-                 "fees": "行政事业性收费", "procurement": "政府集中采购"}
-RESULT_GROUPS = (
-    ("（三）不予公开", ("withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
-                 "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_information",
-                 "withheld_enforcement_files", "withheld_query_matters"),
-     ("1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-      "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项")),
-    ("（四）无法提供", ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"),
-     ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")),
-    ("（五）不予处理", ("declined_petition", "declined_repeated", "declined_publication", "declined_excessive",
-                 "declined_confirmation"),
-     ("1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-      "5.要求行政机关确认或重新出具已获取信息")),
-)
-OTHER_2021 = (("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-              ("other_unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-              ("other_misc", "3.其他"))
+def _grouped(t: dict[str, Any], keys: tuple[str, ...], span: int) -> Layout:
+    """Rows of the results block; a group's name (（三）不予公开) spans its rows."""
+    v = lambda key: _values(t[key], APP_COLS)  # noqa: E731
+    table, out = forms.APPLICATIONS, Layout()
+    for i, key in enumerate(keys):
+        row = table.row(key)
+        size = sum(1 for k in keys if table.row(k).group == row.group)
+        first = bool(row.group) and (i == 0 or table.row(keys[i - 1]).group != row.group)
+        head = [Cell(row.group, size), Cell(row.label)] if first else [Cell(row.label)]
+        out.append([*head, *v(key)] if row.group else [Cell(row.label, 1, span), *v(key)])
+    return out
 
 
 def _applications(t: dict[str, Any], template: str) -> Layout:
     v = lambda key: _values(t[key], APP_COLS)  # noqa: E731
+    cols, label = forms.APPLICATIONS.columns, forms.APPLICATIONS.row
     rows: Layout = [
         [Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), Cell("申请人情况", 1, 7)],
-        [Cell("自然人", 2), Cell("法人或其他组织", 1, 5), Cell("总计", 2)],
-        [Cell(h) for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
-        [Cell("一、本年新收政府信息公开申请数量", 1, 3), *v("new_received")],
-        [Cell("二、上年结转政府信息公开申请数量", 1, 3), *v("carried_over")],
+        [Cell(cols[0].header, 2), Cell(cols[1].group, 1, 5), Cell(cols[-1].header, 2)],
+        [Cell(c.header) for c in cols[1:-1]],
+        *([Cell(label(k).label, 1, 3), *v(k)] for k in ("new_received", "carried_over")),
     ]
-    body: Layout = [[Cell("（一）予以公开", 1, 2), *v("granted")],
-                    [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 1, 2), *v("partially_granted")]]
-    for group, keys, labels in RESULT_GROUPS:
-        body += [([Cell(group, len(keys))] if i == 0 else []) + [Cell(lab), *v(k)]
-                 for i, (k, lab) in enumerate(zip(keys, labels))]
-    if template == "2019":
-        body.append([Cell("（六）其他处理", 1, 2), *v("other_processing")])
-    else:
-        body += [([Cell("（六）其他处理", 3)] if i == 0 else []) + [Cell(lab), *v(k)]
-                 for i, (k, lab) in enumerate(OTHER_2021)]
-    body.append([Cell("（七）总计", 1, 2), *v("total_processed")])
-    body[0].insert(0, Cell("三、本年度办理结果", len(body)))
-    return rows + body + [[Cell("四、结转下年度继续办理", 1, 3), *v("carried_forward")]]
+    results = tuple(r.key for r in forms.APPLICATIONS.rows if r.section == forms.RESULTS
+                    and template in r.templates)
+    body = _grouped(t, results, 2)
+    body[0].insert(0, Cell(forms.RESULTS, len(body)))
+    return rows + body + [[Cell(label("carried_forward").label, 1, 3), *v("carried_forward")]]
 
 
 def _review(t: dict[str, Any]) -> Layout:
-    heads = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-    return [[Cell("行政复议", 1, 5), Cell("行政诉讼", 1, 10)],
-            [*(Cell(h, 2) for h in heads), Cell("未经复议直接起诉", 1, 5), Cell("复议后起诉", 1, 5)],
+    heads = tuple(c.header for c in forms.REVIEW_LITIGATION.columns)
+    first, *suits = forms.REVIEW_LITIGATION.rows
+    return [[Cell(first.label, 1, 5), Cell(suits[0].group, 1, 10)],
+            [*(Cell(h, 2) for h in heads), *(Cell(r.label, 1, 5) for r in suits)],
             [Cell(h) for h in heads * 2],
-            [c for key in ("review", "litigation_direct", "litigation_after_review")
-             for c in _values(t[key], REVIEW_COLS)]]
+            [c for key in forms.REVIEW_LITIGATION.keys() for c in _values(t[key], REVIEW_COLS)]]
 
 
 def layouts(report: dict[str, Any], merged_money: bool = False, blank: str = "") -> dict[int, Layout]:
@@ -379,7 +367,8 @@ RENDERERS = {"docx": to_docx, "pdf": to_pdf, "doc": to_doc, "wps": to_wps, "scan
              "mixed": to_mixed_pdf}
 EXTENSIONS = {"docx": "docx", "pdf": "pdf", "doc": "doc", "wps": "wps", "scan": "pdf", "mixed": "pdf", "html": "html"}
 CACHE_DIR = Path(os.environ.get("NIANBAO_RENDER_CACHE") or Path(tempfile.gettempdir()) / "nianbao-render-cache")
-_VERSION = hashlib.sha256(HERE.read_bytes()).hexdigest()[:12]  # any change here re-renders
+# any change here or in the forms re-renders
+_VERSION = hashlib.sha256(HERE.read_bytes() + Path(forms.national.__file__).read_bytes()).hexdigest()[:12]
 
 
 def render(report: dict[str, Any], fmt: str, **opts: Any) -> Path:
@@ -440,10 +429,7 @@ _PLACES = ("银川市金凤区", "杭州市西湖区", "成都市武侯区", "�
            "石家庄市桥西区", "昆明市盘龙区", "中卫市沙坡头区")
 _BODIES = ("人民政府", "人民政府办公室", "自然资源局", "生态环境局", "教育局", "市场监督管理局",
            "卫生健康局", "住房和城乡建设局", "城关镇人民政府", "新华街道办事处")
-BASE_ROWS = ("new_received", "carried_over", "granted", "partially_granted",
-             *(k for _, keys, _ in RESULT_GROUPS for k in keys))
-APP_ROWS = {"2019": (*BASE_ROWS, "other_processing", "total_processed", "carried_forward"),
-            "2021": (*BASE_ROWS, *(k for k, _ in OTHER_2021), "total_processed", "carried_forward")}
+APP_ROWS = {t: forms.APPLICATIONS.keys(t) for t in forms.TEMPLATES}
 RESULT_ROWS = {t: rows[2:-2] for t, rows in APP_ROWS.items()}
 
 
@@ -490,7 +476,7 @@ def _gen_applications(rng: random.Random, template: str, blank_col: str | None) 
 
 def _gen_review(rng: random.Random) -> dict[str, dict[str, Any]]:
     out = {}
-    for key in ("review", "litigation_direct", "litigation_after_review"):
+    for key in forms.REVIEW_LITIGATION.keys():
         row = {c: rng.randint(0, 6) for c in REVIEW_COLS[:-1]}
         out[key] = {**row, "total": sum(row.values())}
     return out
