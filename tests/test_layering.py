@@ -1,8 +1,10 @@
 """The dependency rules of style.md: archive imports neither scrapy nor pipelines/crawler;
-in pipelines only the *Pipeline wrappers may touch scrapy; only crawler imports both."""
+in pipelines only the *Pipeline wrappers may touch scrapy; only crawler imports both; forms
+(the templates as data, read by every layer) imports only the standard library."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,3 +31,10 @@ def test_pipelines_import_no_crawler_and_no_scrapy() -> None:
     for path in (REPO / "pipelines").glob("*.py"):
         bad = _imports(path) & {"crawler", "scrapy", "twisted"}
         assert not bad, f"{path.name} imports {bad}"
+
+
+def test_forms_import_only_the_standard_library() -> None:
+    """forms/ is the templates as data: every layer reads it, so it may depend on nothing."""
+    for path in (REPO / "forms").glob("*.py"):
+        outside = {name for name in _imports(path) - {"forms"} if name not in sys.stdlib_module_names}
+        assert not outside, f"{path.name} imports {outside}"
