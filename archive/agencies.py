@@ -12,12 +12,16 @@ The same town appears as 中卫市沙坡头区东园镇人民政府, 沙坡头�
   read as 街道; if nothing but divisions is left, the last one is the core (沙坡头区人民政府
   → core 沙坡头区).
 
-Two names are one agency when they were seen on the same portal (`scope`: the host of the
-column page that listed the copy, "local" for files), have the same core, and their regions
-agree (one ends with the other; an empty region agrees with any). When several agencies
-qualify, the one already seen in the same column wins. Names are never merged across
-portals. `agencies.name` is the core, `agencies.region` the longest region seen; every name
-as written stays in `agency_names`, one row per parsed copy (with year, source and column).
+A body's identity is its core plus its region, never the portal a copy came from: a copy
+ingested from a file and the same report crawled from the portal are one agency. The
+region is the name's own, combined with the copy's context (`context_region`: the crawl
+source's title such as 中卫市沙坡头区人民政府, or `ingest --source/--region`). Two names are
+one agency when they have the same core and their regions agree (one ends with the other;
+an empty region agrees with any). When several agencies qualify, the one whose region
+matches longest wins, then the one already seen in the same column, then the oldest.
+`agencies.name` is the core, `agencies.region` the longest region seen, `agencies.scope`
+only the portal the body was first seen on (shown, never compared); every name as written
+stays in `agency_names`, one row per parsed copy (with year, source and column).
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ _NOT_DIVISION = ("园区", "开发区", "工业区", "景区", "社区", "小区
                  "实验区", "保税区", "管理区", "产业区", "功能区", "合作区", "校区", "院区", "矿区")
 _TERRITORIAL = ("镇", "乡", "区", "县", "市", "旗", "苏木", "街道", "州", "盟", "省")
 _WS = re.compile(r"\s+")
+_COUNTY = ("区", "县", "旗")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,50 @@ def regions_agree(a: str, b: str) -> bool:
     return a.endswith(b) or b.endswith(a)
 
 
+def _segments(region: str) -> list[str]:
+    out = []
+    while m := _DIVISION.match(region):
+        out.append(m.group())
+        region = region[m.end():]
+    return out + ([region] if region else [])
+
+
+def _is_division(text: str) -> bool:
+    return _segments(text) == [text] and bool(_DIVISION.fullmatch(text))
+
+
+def context_region(text: str | None) -> str:
+    """The region a copy's context names: 中卫市沙坡头区人民政府 -> 中卫市沙坡头区 (a
+    territorial body: itself), 中卫市市场监督管理局 -> 中卫市, 沙坡头区 -> 沙坡头区."""
+    if not text:
+        return ""
+    region, core = split_name(text)
+    return region + core if _is_division(core) else region
+
+
+def combine(context: str, own: str) -> str:
+    """The region of a name (`own`) read in its context: the more specific of the two when
+    they agree; a county-level name under the context's city (中卫市 + 沙坡头区); else own."""
+    if not context or context.endswith(own) or context.startswith(own):
+        return context or own
+    if own.endswith(context) or own.startswith(context):
+        return own
+    if _segments(own)[0].endswith(_COUNTY):
+        return "".join(s for s in _segments(context) if not s.endswith(_COUNTY)) + own
+    return own
+
+
+def identity(name: str, context: str | None = None) -> tuple[str, str]:
+    """(region, core) of `name` seen in a context naming `context` (see context_region)."""
+    own, core = split_name(name)
+    region = combine(context_region(context), own)
+    if _is_division(core) and region.endswith(core):  # the context's body itself
+        region = region[: -len(core)]
+    elif _is_division(core) and core.endswith(_COUNTY) and region.endswith(_COUNTY):
+        region = "".join(s for s in _segments(region) if not s.endswith(_COUNTY))  # a peer
+    return region, core
+
+
 def scope_of(url: str | None) -> str:
     parts = urlsplit(url or "")
     if parts.scheme == "file":
@@ -94,31 +143,36 @@ def seen_of(db: Database, sha256: str) -> Seen:
     return Seen(scope_of(page), row["source"], row["column_url"])
 
 
-def resolve(db: Database, name: str, seen: Seen) -> int:
-    """The id of the agency `name` denotes on `seen.scope`, created if new."""
-    region, core = split_name(name)
-    rows = list(db.query("SELECT id, region FROM agencies WHERE scope = ? AND name = ?"
-                         " ORDER BY id", [seen.scope, core]))
+def resolve(db: Database, name: str, seen: Seen, context: str | None = None) -> int:
+    """The id of the agency `name` denotes (in a copy whose context names `context`),
+    created if new."""
+    region, core = identity(name, context)
+    rows = list(db.query("SELECT id, region FROM agencies WHERE name = ? ORDER BY id",
+                         [core]))
     fits = [r for r in rows if regions_agree(r["region"], region)]
     if not fits:
         cur = db.execute("INSERT INTO agencies (scope, name, region) VALUES (?, ?, ?)",
                          [seen.scope, core, region])
         return int(cur.lastrowid or 0)
-    best = _same_column(db, fits, seen.column) or fits[0]
+    best = max(fits, key=lambda r: (_suffix(r["region"], region),
+                                    _in_column(db, r["id"], seen.column), -r["id"]))
     if len(region) > len(best["region"]):
         db.execute("UPDATE agencies SET region = ? WHERE id = ?", [region, best["id"]])
     return int(best["id"])
 
 
-def _same_column(db: Database, fits: list[dict[str, Any]],
-                 column: str | None) -> dict[str, Any] | None:
-    if column is None or len(fits) == 1:
-        return None
-    for row in fits:
-        if db.execute("SELECT 1 FROM agency_names WHERE agency_id = ? AND column_url = ?",
-                      [row["id"], column]).fetchone():
-            return row
-    return None
+def _suffix(a: str, b: str) -> int:
+    """How many trailing characters two regions share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _in_column(db: Database, agency_id: int, column: str | None) -> bool:
+    return column is not None and db.execute(
+        "SELECT 1 FROM agency_names WHERE agency_id = ? AND column_url = ?",
+        [agency_id, column]).fetchone() is not None
 
 
 def record_name(db: Database, sha256: str, agency_id: int | None, name: str | None,

@@ -3,10 +3,13 @@ from them, in one SQLite file (sqlite-utils) next to a content-addressed blob st
 
 Identity. A copy is its sha256; a sighting is (sha256, url); a report is (agency, year),
 so an HTML page and a PDF of the same report are two copies of ONE report, whichever way
-each spells the body: the agency is resolved from its name and the portal it was seen on
-(agencies.py), and `reports.agency_key` is "agency:<id>" (the title when no body is named).
-The report's fields, cells and checks come from its primary copy: the parsed copy with the
-most non-null table cells (an existing primary is kept on ties).
+each spells the body and wherever the copy came from (a crawl, a local file): the agency is
+resolved from its name and the region its context gives (agencies.py), and
+`reports.agency_key` is "agency:<id>" (the title when no body is named). A report is a
+template report or a legacy (pre-2019) one (`reports.kind`); related documents (notices,
+infographics ...) are kept apart (related.py). The report's fields, cells and checks come
+from its primary copy, chosen by primary.py, which also records why and the cells on
+which the copies disagree.
 
 Threading: one `Archive` per process, used from the thread that opened it (sqlite3's
 check_same_thread); Scrapy pipelines call it from the reactor thread.
@@ -24,10 +27,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import agencies, reading, search, sightings
+from . import agencies, identity, reading, related, search, sightings
 from .blobs import BlobStore, check_sha256
 from .errors import ArchiveError, InvalidRecord, NoArchive, NotFound
 from .migrations import migrate
+from .primary import Candidate, choose, disagreeing_cells
 from .records import CopyRecord, ParsedCopy, Sighting
 from .search import IndexedDoc
 from .shape import (agency_key, check_report, disagreements, dumps, iter_cells, loads,
@@ -72,7 +76,7 @@ class Archive:
             db.enable_wal()
             migrate(db)
             archive = cls(root, db)
-            archive._assign_agencies()
+            identity.settle(archive)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
@@ -149,33 +153,41 @@ class Archive:
     # -- parses and reports ---------------------------------------------------------------
 
     def save_parse(self, p: ParsedCopy) -> int | None:
-        """Store the parser's verdict on a copy; for "parsed", upsert its report (the id)."""
+        """Store the parser's verdict on a copy; for "parsed", upsert its report (the id);
+        a not_report copy of a related kind becomes a related document (related.py)."""
         check_sha256(p.sha256)
         if p.status not in STATUSES:
             raise InvalidRecord(f"parse status must be one of {STATUSES}, not {p.status!r}")
-        report = check_report(p.report) if p.status == "parsed" else None
+        report = check_report(p.report, p.kind) if p.status == "parsed" else None
         with self.db.atomic():
             old = self._one("SELECT report_id FROM copies WHERE sha256 = ?", [p.sha256])
             if old is None:
                 raise NotFound(f"no copy {p.sha256} (add_copy first)")
-            new_id = self._report_id_for(report, p.sha256) if report else None
+            new_id = self._report_id_for(report, p) if report else None
             self._update("copies", "sha256", p.sha256, {
                 "status": p.status, "error": p.error, "flags": dumps(p.flags),
                 "parse": dumps(report), "provenance": dumps(p.provenance),
                 "parser_version": p.parser_version, "parsed_at": self.now(),
-                "report_id": new_id,
+                "report_id": new_id, "kind": p.kind, "cell_flags": dumps(p.cell_flags or None),
+                "region": p.region,
             })
+            self._save_related(p)
             for report_id in {old["report_id"], new_id} - {None}:
-                self._refresh_report(report_id)
+                self.refresh_report(report_id)
         return new_id
 
-    def _report_id_for(self, report: dict[str, Any], sha256: str) -> int:
+    def _agency_of(self, name: str | None, p: ParsedCopy) -> int | None:
+        if not name:
+            return None
+        return agencies.resolve(self.db, name, agencies.seen_of(self.db, p.sha256), p.region)
+
+    def _report_id_for(self, report: dict[str, Any], p: ParsedCopy) -> int:
         """The id of the (agency, year) report, inserting an unindexed stub if new; records
         the agency's name as written on this copy."""
-        seen = agencies.seen_of(self.db, sha256)
         name = report.get("agency")
-        agency_id = agencies.resolve(self.db, name, seen) if name else None
-        agencies.record_name(self.db, sha256, agency_id, name, report["year"], seen)
+        agency_id = self._agency_of(name, p)
+        agencies.record_name(self.db, p.sha256, agency_id, name, report["year"],
+                             agencies.seen_of(self.db, p.sha256))
         key = [report_key(report, agency_id), report["year"]]
         row = self._one("SELECT id FROM reports WHERE agency_key = ? AND year = ?", key)
         if row is not None:
@@ -183,31 +195,41 @@ class Archive:
         return self._insert("reports", {"agency_key": key[0], "year": key[1],
                                         "agency_id": agency_id})
 
-    def _refresh_report(self, report_id: int) -> None:
-        """Re-pick the primary among the report's parsed copies and rewrite the report."""
+    def _save_related(self, p: ParsedCopy) -> None:
+        if not related.is_related(p.status, p.kind):
+            related.drop(self.db, p.sha256)
+            return
+        doc = p.report or {}
+        related.save(self.db, p.sha256, {
+            "agency_id": self._agency_of(doc.get("agency"), p), "agency": doc.get("agency"),
+            "year": related.year_of(doc.get("year")), "kind": p.kind,
+            "title": doc.get("title"), "text": search.report_text(doc)}, self.now())
+
+    def refresh_report(self, report_id: int) -> None:
+        """Re-pick the primary among the report's parsed copies (primary.py) and rewrite
+        the report; a report left without a parsed copy is dropped."""
         row = self._one("SELECT * FROM reports WHERE id = ?", [report_id])
         copies = list(self.db.query(
-            "SELECT sha256, parse, provenance, flags, first_seen FROM copies"
-            " WHERE report_id = ? AND status = 'parsed' ORDER BY first_seen, sha256",
+            "SELECT sha256, parse, provenance, flags, first_seen, format, cell_flags, kind"
+            " FROM copies WHERE report_id = ? AND status = 'parsed' ORDER BY first_seen, sha256",
             [report_id]))
         if row is None:  # cannot happen: copies.report_id is a foreign key
             return
         if not copies:
             self._drop_report(row)
             return
-        parses = {c["sha256"]: json.loads(c["parse"]) for c in copies}
-        stale = self._superseded(list(parses))
-        # the newest version first (a revised report replaces the old), then the fullest copy
-        rank = {sha: (sha not in stale, nonnull_cells(parse)) for sha, parse in parses.items()}
-        best = max(rank.values())
-        current = row["primary_sha256"]
-        if rank.get(current) != best:
-            current = next(sha for sha in parses if rank[sha] == best)
-        primary = next(c for c in copies if c["sha256"] == current)
-        others = {sha: parse for sha, parse in parses.items() if sha != current}
-        flags = (loads(primary["flags"]) or []) + disagreements(parses[current], others)
+        stale = self._superseded([c["sha256"] for c in copies])
+        candidates = [Candidate(c["sha256"], json.loads(c["parse"]), c["sha256"] in stale,
+                                c["format"], loads(c["cell_flags"]) or {}) for c in copies]
+        best, why = choose(candidates, row["primary_sha256"])
+        copy = next(c for c in copies if c["sha256"] == best.sha256)
+        others = {c.sha256: c.parse for c in candidates if c is not best}
+        flags = (loads(copy["flags"]) or []) + disagreements(best.parse, others)
         first_seen = min((c["first_seen"] for c in copies if c["first_seen"]), default=None)
-        self._write_report(row, primary, parses[current], flags, first_seen)
+        self._write_report(row, copy, best.parse, {
+            "flags": dumps(flags), "first_seen": first_seen, "primary_reason": why,
+            "disagreements": dumps(disagreeing_cells(candidates) or None),
+            "kind": copy["kind"] or "report"})
 
     def _superseded(self, shas: list[str]) -> set[str]:
         """Copies that every URL they were seen at has since replaced with newer bytes
@@ -219,30 +241,29 @@ class Archive:
         return CrawlState(self.db).superseded(shas)
 
     def _write_report(self, row: dict[str, Any], primary: dict[str, Any],
-                      report: dict[str, Any], flags: list[str], first_seen: str | None) -> None:
+                      report: dict[str, Any], extra: dict[str, Any]) -> None:
         text = search.report_text(report)
         self._update("reports", "id", row["id"], {
             "agency": report.get("agency"), "template": report.get("template"),
             "title": report.get("title"), "contact": dumps(report.get("contact")),
             "sections": dumps(report.get("sections")), "tables": dumps(report.get("tables")),
             "checks": dumps(report.get("checks") or []), "text": text,
-            "primary_sha256": primary["sha256"], "flags": dumps(flags),
-            "first_seen": first_seen, "updated_at": self.now(),
+            "primary_sha256": primary["sha256"], "updated_at": self.now(), **extra,
         })
         new = IndexedDoc(row["id"], row["year"], text, row["agency_id"])
-        search.index_report(self.db, new, _indexed(row))
-        self._write_cells(row["id"], report, loads(primary["provenance"]))
+        search.index_report(self.db, new, search.indexed(row))
+        self._write_cells(row["id"], report, loads(primary["provenance"]) or {},
+                          loads(primary["cell_flags"]) or {})
 
-    def _write_cells(self, report_id: int, report: dict[str, Any],
-                     provenance: dict[str, str] | None) -> None:
-        prov = provenance or {}
+    def _write_cells(self, report_id: int, report: dict[str, Any], prov: dict[str, str],
+                     flags: dict[str, str]) -> None:
         self.db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
         self.db.execute("DELETE FROM checks WHERE report_id = ?", [report_id])
         self.db.conn.executemany(
             "INSERT INTO cells (report_id, table_name, row_key, column_key, value,"
-            " is_blank, provenance) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(report_id, t, r, c, v, int(v is None), prov.get(f"{t}/{r}/{c}"))
-             for t, r, c, v in iter_cells(report.get("tables"))])
+            " is_blank, provenance, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(report_id, t, r, c, v, int(v is None), prov.get(f"{t}/{r}/{c}"),
+              flags.get(f"{t}/{r}/{c}")) for t, r, c, v in iter_cells(report.get("tables"))])
         self.db.conn.executemany(
             'INSERT INTO checks (report_id, rule, status, "left", "right") VALUES (?, ?, ?, ?, ?)',
             [(report_id, c["rule"], c["status"], c.get("left"), c.get("right"))
@@ -250,7 +271,7 @@ class Archive:
 
     def _drop_report(self, row: dict[str, Any]) -> None:
         """A report none of whose copies parse as it any more (re-parsed elsewhere)."""
-        old = _indexed(row)
+        old = search.indexed(row)
         if old is not None:
             search.unindex_report(self.db, old)
         for table in ("cells", "checks"):
@@ -258,40 +279,6 @@ class Archive:
         self.db.execute("DELETE FROM reports WHERE id = ?", [row["id"]])
         log.info("dropped report %s (%s %s): no parsed copy left",
                  row["id"], row["agency_key"], row["year"])
-
-    # -- agencies for reports archived before m002 ------------------------------------------
-
-    def _assign_agencies(self) -> None:
-        """Resolve the agency of every report that has none yet (archives older than m002)."""
-        rows = list(self.db.query(
-            "SELECT * FROM reports WHERE agency_id IS NULL AND agency IS NOT NULL"
-            " AND primary_sha256 IS NOT NULL ORDER BY id"))
-        for row in rows:
-            with self.db.atomic():
-                self._assign_agency(row)
-        if rows:
-            log.info("resolved the agencies of %d reports", len(rows))
-
-    def _assign_agency(self, row: dict[str, Any]) -> None:
-        seen = agencies.seen_of(self.db, row["primary_sha256"])
-        agency_id = agencies.resolve(self.db, row["agency"], seen)
-        for c in self.db.query("SELECT sha256, parse FROM copies WHERE report_id = ?"
-                               " AND status = 'parsed'", [row["id"]]):
-            name = json.loads(c["parse"]).get("agency")
-            agencies.record_name(self.db, c["sha256"], agency_id, name, row["year"],
-                                 agencies.seen_of(self.db, c["sha256"]))
-        key = [f"agency:{agency_id}", row["year"]]
-        target = self._one("SELECT id FROM reports WHERE agency_key = ? AND year = ?", key)
-        if target is None:
-            self._update("reports", "id", row["id"], {"agency_key": key[0],
-                                                      "agency_id": agency_id})
-            search.index_report(self.db, IndexedDoc(row["id"], row["year"], row["text"],
-                                                    agency_id), _indexed(row))
-            return
-        self.db.execute("UPDATE copies SET report_id = ? WHERE report_id = ?",
-                        [target["id"], row["id"]])
-        self._refresh_report(target["id"])
-        self._refresh_report(row["id"])
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -318,9 +305,3 @@ class Archive:
     def failed_copies(self) -> list[dict[str, Any]]:
         return reading.failed_copies(self.db)
 
-
-def _indexed(row: dict[str, Any]) -> IndexedDoc | None:
-    """What the index holds for a report row (nothing before its first primary copy)."""
-    if row["primary_sha256"] is None:
-        return None
-    return IndexedDoc(row["id"], row["year"], row["text"], row["agency_id"])

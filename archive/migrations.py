@@ -221,6 +221,49 @@ def m007_views_without_row_reads(db: Database) -> None:
     recreate_views(db)
 
 
+_KINDS_AND_FLAGS = [
+    # What each copy is and what the parser doubted; the region its context gave.
+    "ALTER TABLE copies ADD COLUMN kind TEXT",
+    "ALTER TABLE copies ADD COLUMN cell_flags TEXT",
+    "ALTER TABLE copies ADD COLUMN region TEXT",
+    # A report is a template report or a legacy (pre-2019) one; why its primary was chosen,
+    # and the cells its parsed copies disagree on (JSON).
+    "ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'report'",
+    "ALTER TABLE reports ADD COLUMN primary_reason TEXT",
+    "ALTER TABLE reports ADD COLUMN disagreements TEXT",
+    "ALTER TABLE cells ADD COLUMN flag TEXT",
+    """CREATE TABLE related_documents (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE REFERENCES copies(sha256),
+        agency_id INTEGER REFERENCES agencies(id),
+        agency TEXT,
+        year INTEGER,
+        kind TEXT NOT NULL,
+        title TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        updated_at TEXT
+    )""",
+    "CREATE INDEX related_documents_agency_year ON related_documents(agency_id, year)",
+    # Same units as reports_fts (tokens.py); rowid = related_documents.id.
+    "CREATE VIRTUAL TABLE related_fts USING fts5(uni, bi, content='',"
+    f" tokenize='{FTS_TOKENIZE}')",
+]
+
+
+@migrations(name="m008_kinds_flags_related")
+def m008_kinds_flags_related(db: Database) -> None:
+    """Document kinds (report, legacy, related documents in their own table and index),
+    flagged cells, the primary copy's reason. Existing reports are kind 'report'; agencies
+    that are now one identity are merged by Archive.open (identity.py)."""
+    from .views import view_names
+
+    for name in view_names():  # the views name the new columns: dropped first
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    for statement in _KINDS_AND_FLAGS:
+        db.execute(statement)
+    recreate_views(db)
+
+
 def recreate_views(db: Database) -> None:
     from .views import all_views, view_names
 

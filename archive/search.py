@@ -19,6 +19,9 @@ ranked by BM25 (ranking.py; ties: newer first); one with more is listed newest f
 hits, decides, so no query costs more than reading about RANK_CAP hits (FTS5's own bm25()
 would count every row of a common phrase first). The set of hits is the same either way.
 
+Related documents (related.py) have their own index, `related_fts`, with the same units;
+`search(..., related=True)` adds their hits after the reports' (each hit says its kind).
+
 Contentless (content=''): the text lives once, in `reports.text`; snippets are cut from it.
 The price: removing a row from the index needs the values it was indexed with, which
 db.py passes from the report's previous row (`IndexedDoc`). `rebuild_index` redoes it all.
@@ -36,6 +39,7 @@ from . import agencies
 from .errors import ArchiveError
 from .query import Query, fts_expression, parse_query
 from .ranking import bm25_order, idf
+from .related import search as related_search
 from .tokens import ROWID_MASK, doc_key, index_columns, term_phrase, year_range
 
 FTS_TABLE = "reports_fts"
@@ -53,6 +57,7 @@ class Hit:
     year: int
     title: str | None
     snippet: str
+    kind: str = "report"  # report | legacy, or a related document's kind (its id is its own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,13 @@ def report_text(report: dict[str, Any]) -> str:
     sections = report.get("sections") or {}
     parts = [sections[k] for k in SECTION_KEYS if sections.get(k) is not None]
     return f"{report.get('title') or ''}\n" + "\n".join(parts)
+
+
+def indexed(row: dict[str, Any]) -> IndexedDoc | None:
+    """What the index holds for a report row (nothing before its first primary copy)."""
+    if row["primary_sha256"] is None:
+        return None
+    return IndexedDoc(row["id"], row["year"], row["text"], row["agency_id"])
 
 
 def _row(doc: IndexedDoc) -> list[Any]:
@@ -109,9 +121,19 @@ def rebuild_index(db: Database) -> int:
 
 def search(db: Database, query: str, limit: int = 20, year: int | None = None,
            agency: str | None = None, template: str | None = None,
-           region: str | None = None) -> list[Hit]:
-    """Reports matching `query` (query.py); `limit=0` returns all hits."""
-    return search_with(db, parse_query(query), Filters(year, agency, region, template), limit)
+           region: str | None = None, related: bool = False) -> list[Hit]:
+    """Reports matching `query` (query.py); `limit=0` returns all hits. `related` adds the
+    related documents that match (not with a template: they have none), after the reports."""
+    parsed, filters = parse_query(query), Filters(year, agency, region, template)
+    hits = search_with(db, parsed, filters, limit)
+    if not related or template or (limit and len(hits) >= limit):
+        return hits
+    ids = agencies.filter_ids(db, agency, region)
+    if ids is not None and not ids:
+        return hits
+    rest = related_search(db, parsed, year, ids, limit - len(hits) if limit else 0)
+    return hits + [Hit(r["id"], r["agency"], r["year"], r["title"],
+                       snippet(r["text"], parsed.terms), r["kind"]) for r in rest]
 
 
 def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> list[Hit]:
@@ -135,8 +157,8 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
         rows = scan.reports(db, keys[:limit])
     else:
         rows = scan.reports(db, scan.rowids(db, limit or -1, checked=True))
-    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms))
-            for r in rows]
+    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms),
+                r["kind"]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +205,7 @@ class _Scan:
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             by_id.update((r["id"], r) for r in db.query(
-                "SELECT id, agency, year, title, text FROM reports r WHERE id IN"
+                "SELECT id, agency, year, title, text, kind FROM reports r WHERE id IN"
                 f" ({', '.join('?' for _ in part)}){where}", [*part, *params]))
         return [by_id[i] for i in ids if i in by_id]
 

@@ -42,10 +42,22 @@ def nonnull_cells(report: dict[str, Any]) -> int:
     return sum(1 for *_, value in iter_cells(report.get("tables")) if value is not None)
 
 
-def check_report(report: Any) -> dict[str, Any]:
-    """Raise `InvalidRecord` unless `report` has the canonical shape the archive relies on."""
+REPORT_KINDS = ("report", "legacy")
+TEMPLATES = ("2019", "2021")
+
+
+def check_report(report: Any, kind: str = "report") -> dict[str, Any]:
+    """Raise `InvalidRecord` unless `report` has the canonical shape the archive relies on:
+    kind "report" has a template and tables; kind "legacy" (a pre-2019 report) may have
+    neither (template null, tables null)."""
+    if kind not in REPORT_KINDS:
+        raise InvalidRecord(f"a parsed copy's kind must be one of {REPORT_KINDS}, not {kind!r}")
     if not isinstance(report, dict):
         raise InvalidRecord("a parsed copy needs a report dict")
+    if kind == "report" and (report.get("template") not in TEMPLATES
+                             or report.get("tables") is None):
+        raise InvalidRecord("a report of kind 'report' needs a template (2019 or 2021) and"
+                            " tables; a pre-2019 report is kind 'legacy'")
     year = report.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise InvalidRecord(f"report year must be an integer, not {year!r}")

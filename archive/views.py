@@ -1,5 +1,5 @@
 """Readable SQL views over the archive (see docs/sql.md). These are the current definitions:
-a migration that changes one drops and recreates them all (m004, m005, m007).
+a migration that changes one drops and recreates them all (m004, m005, m007, m008).
 
 No view tests `reports.primary_sha256 IS NOT NULL`: a report without a primary copy exists
 only inside the transaction of `Archive.save_parse`, and the test would read every row to
@@ -7,10 +7,13 @@ its end (the column follows the large JSON columns), which makes searches and cr
 checks over 100,000 reports seconds slower.
 
 - `report_list`: one row per report: agency (resolved), region, name as written, year,
-  template, title, failing checks, the primary copy (`original`).
-- `cells_view`: every cell with agency, year and the Chinese labels of table, row, column.
+  kind (report / legacy), template, title, failing checks, the primary copy (`original`)
+  and why it is the primary.
+- `cells_view`: every cell with agency, year, the Chinese labels of table, row, column,
+  and its `flag` (why the parser doubts it; NULL when clean).
 - `applications_view`, `active_disclosure_view`, `review_litigation_view`: one row per
-  report and table row, one column per table column (NULL: blank or absent; 0 stays 0).
+  report and table row, one column per table column (NULL: blank or absent; 0 stays 0),
+  and `flags`: the row's flagged cells as "column: reason; …" (NULL when none).
 - `checks_view`: every check with agency and year.
 - `cross_year_checks`: per agency, carried_forward of year N against carried_over of
   year N+1, column by column (pass / fail / not_assessable).
@@ -23,16 +26,16 @@ from .labels import COLUMNS
 _AGENCY = "r.agency_id, a.name AS agency, a.region, r.agency AS agency_as_written, r.year"
 
 REPORT_LIST = f"""CREATE VIEW report_list AS
-SELECT r.id, {_AGENCY}, r.template, r.title,
+SELECT r.id, {_AGENCY}, r.kind, r.template, r.title,
   (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.status = 'fail')
     AS failing_checks,
-  r.primary_sha256 AS original, r.fts_rowid
+  r.primary_sha256 AS original, r.primary_reason, r.fts_rowid
 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id"""
 
 CELLS_VIEW = f"""CREATE VIEW cells_view AS
 SELECT c.report_id, {_AGENCY}, r.template,
   c.table_name, tl.label AS table_label, c.row_key, rl.label AS row_label,
-  c.column_key, cl.label AS column_label, c.value, c.is_blank, c.provenance
+  c.column_key, cl.label AS column_label, c.value, c.is_blank, c.provenance, c.flag
 FROM cells c JOIN reports r ON r.id = c.report_id
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN labels tl ON tl.table_name = '' AND tl.kind = 'table' AND tl.key = c.table_name
@@ -63,7 +66,7 @@ LEFT JOIN labels cl ON cl.table_name = 'applications' AND cl.kind = 'column'
 
 COPIES_VIEW = f"""CREATE VIEW copies_view AS
 SELECT c.sha256, c.report_id, {_AGENCY}, c.format, c.mime, c.size, c.filename, c.status,
-  c.error, c.first_seen, c.last_seen,
+  c.kind, c.error, c.first_seen, c.last_seen,
   (SELECT s.url FROM sightings s WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id
    LIMIT 1) AS first_url,
   c.sha256 AS original
@@ -82,7 +85,10 @@ def wide_view(table: str) -> str:
     return f"""CREATE VIEW {table}_view AS
 SELECT r.id AS report_id, {_AGENCY}, r.template,
   l.key AS row_key, l.label AS row_label, l.position AS row_position,
-  {values}
+  {values},
+  (SELECT group_concat(x.column_key || ': ' || x.flag, '; ') FROM cells x
+   WHERE x.report_id = r.id AND x.table_name = '{table}' AND x.row_key = l.key
+     AND x.flag IS NOT NULL) AS flags
 FROM reports r JOIN labels l ON l.table_name = '{table}' AND l.kind = 'row'
 LEFT JOIN agencies a ON a.id = r.agency_id
 {joins}

@@ -118,7 +118,7 @@ def test_search_text_and_json(data: Path) -> None:
     assert lines[1].startswith("    ") and "【信访】" in lines[1]
     hits = json.loads(run("search", "低保", "--archive", str(data), "--json").output)
     assert {h["agency"] for h in hits} == {"东园镇人民政府", "白沙镇人民政府"}
-    assert set(hits[0]) == {"id", "agency", "year", "title", "snippet"}
+    assert set(hits[0]) == {"id", "agency", "year", "title", "snippet", "kind"}
     assert json.loads(run("search", "低保", "--year", "2020", "--json", "--archive",
                           str(data)).output)[0]["agency"] == "白沙镇人民政府"
     assert json.loads(run("search", "低保", "信访", "--json", "--limit", "0", "--archive",

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db import Archive
+from archive.identity import assign_agencies
 from archive.migrations import migrations
 from archive.search import search
 from archive.synthetic import canonical_report, simple_applications
@@ -53,7 +54,7 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
         views = set(archive.db.view_names())
     assert applied[1:] == ["m002_agencies", "m003_exact_search_index", "m004_labels_and_views",
                            "m005_compact_cells", "m006_agency_name_indexes",
-                         "m007_views_without_row_reads"]
+                           "m007_views_without_row_reads", "m008_kinds_flags_related"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id
@@ -67,6 +68,6 @@ def test_reopening_resolves_nothing_again(tmp_path: Path) -> None:
     Archive.open(tmp_path / "old").close()
     with Archive.open(tmp_path / "old") as archive:
         before = archive.db.execute("SELECT max(updated_at) FROM reports").fetchone()
-        archive._assign_agencies()
+        assign_agencies(archive)
         assert archive.db.execute("SELECT max(updated_at) FROM reports").fetchone() == before
         assert archive.db.execute("SELECT count(*) FROM agencies").fetchone()[0] == 1

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from archive.cli import cli
 from archive.db import Archive
-from archive.synthetic import SAMPLE, sample_archive
+from archive.synthetic import SAMPLE, canonical_report, sample_archive, store_report
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def one_line_error(result: Result, fragment: str) -> None:
 def test_csv_of_reports_and_cells(sample: Path) -> None:
     reports = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--archive",
                                                   str(sample)).output)))
-    assert len(reports) == len(SAMPLE) - 1  # two copies of one 2020 report
+    assert len(reports) == len(SAMPLE) - 2  # two copies each of two 2020 reports
     dyz = [r for r in reports if r["agency"] == "东园镇"]
     assert [r["year"] for r in dyz] == ["2019", "2020", "2021", "2022", "2023"]
     assert dyz[0]["agency_as_written"] == "中卫市沙坡头区东园镇人民政府"
@@ -68,7 +68,7 @@ def test_xlsx_has_a_sheet_per_table(sample: Path, tmp_path: Path) -> None:
     book = load_workbook(target, read_only=True)
     assert book.sheetnames == ["报告 reports", "单元格 cells"]
     header, *body = list(book["报告 reports"].iter_rows(values_only=True))
-    assert header[:3] == ("id", "agency_id", "agency") and len(body) == len(SAMPLE) - 1
+    assert header[:3] == ("id", "agency_id", "agency") and len(body) == len(SAMPLE) - 2
     cells = list(book["单元格 cells"].iter_rows(values_only=True))
     value, blank = cells[0].index("value"), cells[0].index("is_blank")
     assert {r[value] for r in cells[1:] if r[blank] == 1} == {None}
@@ -107,5 +107,11 @@ def test_plot_gaps_and_ambiguity(sample: Path, tmp_path: Path) -> None:
     assert wcz.years == [2020, 2021, 2022, 2023]
     assert wcz.series["本年新收"] == [1, 2, None, 4]  # no 2022 report: a gap, not 0
     assert wcz.series["结转下年度"][0] is None  # a blank cell: a gap too
-    one_line_error(run("plot", "白沙镇", "--archive", str(sample)), "names 2 agencies")
     one_line_error(run("plot", "不存在的机关", "--archive", str(sample)), "no agency")
+
+
+def test_plot_of_a_name_two_bodies_share_asks_for_an_id(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "two") as archive:  # one 白沙镇 per county: two bodies
+        for name in ("中卫市沙坡头区白沙镇", "中卫市海原县白沙镇"):
+            store_report(archive, canonical_report(name, 2021, tables={}), name)
+    one_line_error(run("plot", "白沙镇", "--archive", str(tmp_path / "two")), "names 2 agencies")
