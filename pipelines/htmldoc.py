@@ -33,12 +33,21 @@ def _squash(text: str) -> str:
 
 
 def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
-    """The table's grid with merged cells repeated; True when every row has the same width."""
+    """The table's grid with merged cells repeated; True when every row has the same width.
+
+    Grid columns that only exist because of a span (no cell starts there, or every cell that
+    starts there is empty and a wider cell spans it with its neighbour, as Word exports a
+    header of colspan=2 over one logical column) are dropped, so that each figure column is
+    one grid column.
+    """
     grid: dict[tuple[int, int], str] = {}
     widths: dict[int, int] = {}
+    starts: dict[int, list[str]] = {}  # column -> texts of the cells that start there
+    spanned: set[int] = set()  # columns a multi-column cell covers beyond its first
     n_rows = 0
-    for r, tr in enumerate(table.iter("tr")):
-        n_rows, c = r + 1, 0
+    for tr in _rows(table):
+        r, c = n_rows, 0
+        n_rows += 1
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
@@ -46,16 +55,25 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
                 c += 1
             text = _WS.sub(" ", cell.text_content()).strip()
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            starts.setdefault(c, []).append(text)
+            spanned.update(range(c + 1, c + colspan))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     # a label repeats over its span; a figure counts once (in its first column)
                     grid.setdefault((r + dr, c + dc), "" if dc and is_number(text) else text)
                 widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
             c += colspan
-    row_widths = [widths.get(r, 0) for r in range(n_rows)]
-    n_cols = max(row_widths, default=0)
-    rows = [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
-    return rows, len(set(row_widths)) <= 1
+    width = max((c for _, c in grid), default=-1) + 1
+    keep = [c for c in range(width) if c == 0 or not (c in spanned and not any(starts.get(c, [])))]
+    rows = [[grid.get((r, c), "") for c in keep] for r in range(n_rows)]
+    used = [r for r in range(n_rows) if any(rows[r])]  # Word's hidden sizing rows, spacer rows
+    return [rows[r] for r in used], len({widths.get(r, 0) for r in used}) <= 1
+
+
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
+    for tr in table.iter("tr"):
+        if "display:none" not in (tr.get("style") or "").replace(" ", "").lower():
+            yield tr
 
 
 def _span(cell: etree._Element, name: str) -> int:
@@ -115,6 +133,51 @@ def _title_hint(tree: etree._Element) -> str | None:
     return None
 
 
+_META_NAMES = ("ArticleTitle", "ContentSource", "SiteName", "ColumnName")
+_CRUMB = re.compile(r"crumb|position|location|dqwz|weizhi|curpos|path|bread", re.I)
+_HEADING_CLASS = re.compile(r"(?:^|[-_\s])(?:title|bt|tit|biaoti|article-?title|detail-?title)(?:$|[-_\s\d])", re.I)
+
+
+def page_meta(tree: etree._Element) -> dict[str, str]:
+    """What the page says about the document beside its body (see Document.meta)."""
+    meta = {}
+    for m in tree.iter("meta"):
+        name = m.get("name") or ""
+        if name in _META_NAMES and _squash(m.get("content", "")):
+            meta.setdefault(name, m.get("content", "").strip())
+    crumb = _breadcrumb(tree)
+    if crumb:
+        meta["breadcrumb"] = crumb
+    heading = _heading(tree)
+    if heading:
+        meta["heading"] = heading
+    return meta
+
+
+def _breadcrumb(tree: etree._Element) -> str | None:
+    for el in tree.iter("div", "nav", "p", "span", "td", "ul", "ol"):
+        marker = f"{el.get('class', '')} {el.get('id', '')}"
+        text = _WS.sub(" ", el.text_content()).strip()
+        if (_CRUMB.search(marker) or text.startswith("当前位置")) and 0 < len(text) <= 200:
+            parts = [_squash(a.text_content()) for a in el.iter("a")] + [_squash(el.xpath("string(.)").split(">")[-1])]
+            return ">".join(p for p in parts if p) or text
+    return None
+
+
+def _heading(tree: etree._Element) -> str | None:
+    """The article's own title: the first h1/h2, else an element whose class says title."""
+    for tag in ("h1", "h2"):
+        for h in tree.iter(tag):
+            text = _WS.sub(" ", h.text_content()).strip()
+            if 4 <= len(_squash(text)) <= 80:
+                return text
+    for el in tree.iter("div", "p", "td", "span", "h3"):
+        text = _WS.sub(" ", el.text_content()).strip()
+        if _HEADING_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}") and 4 <= len(_squash(text)) <= 80:
+            return text
+    return None
+
+
 def _main_text(html: str) -> str:
     text = trafilatura.extract(html, include_tables=False, include_comments=False,
                                favor_recall=True, deduplicate=False) or ""
@@ -139,7 +202,7 @@ def html_to_document(data: bytes) -> Document:
     html = decode_text(data)
     tree = lxml.html.fromstring(html)
     main = _main_text(html)
-    doc = Document(format="html", title_hint=_title_hint(tree))
+    doc = Document(format="html", title_hint=_title_hint(tree), meta=page_meta(tree))
     for item in _walk(_container(tree, main)):
         if isinstance(item, str):
             if not main or _in_main(item, main):  # a pasted "行政处罚 5" line is a row too

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from pipelines import concat
 from pipelines import template as T
-from pipelines.cells import is_blank, is_number, is_value, parse_number
+from pipelines.cells import is_blank, is_number, is_value, normalise, note_of, parse_number
 from pipelines.document import Document, TableBlock, TextBlock
 
 Value = int | float | None
@@ -114,12 +115,17 @@ class _Builder:
         self.out = Mapped(tables=_empty_tables(template))
         self.cursor = 0  # next applications row expected, for rows whose label was lost
         self.tentative: set[str] = set()  # rows read from all-blank cells, replaceable
+        self.runs: list[concat.Run] = []  # rows whose cells ran together, split at the end
 
     def add(self, row: Row, label: str) -> bool:
         values, cols = _trimmed(row)
         numbers = sum(is_number(v) for v in values)
         if not numbers:
             return self._blank_row(row, label, row.values, row.columns)
+        found = concat.row_key(label, self.template) if label else None
+        if found and concat.is_run(values, len(concat.columns_of(*found, self.template))):
+            self.runs.append(concat.Run(*found, normalise(values[0]), row.where))
+            return True
         active = T.match_row(label, T.ACTIVE_ROW_SPECS)
         if active and active in self.active_cols and len(values) <= 4:
             return self._put_active(active, row, values, cols)
@@ -220,8 +226,26 @@ class _Builder:
             return False
         for name, value, col in zip(names, values, cols):
             target[name] = parse_number(value) if value else None
-            self.out.provenance[f"{path}/{name}"] = f"{row.where} col {col + 1}" if col >= 0 else f"{row.where} (absent)"
+            where = f"{row.where} col {col + 1}" if col >= 0 else f"{row.where} (absent)"
+            note = note_of(value) if value else None
+            self.out.provenance[f"{path}/{name}"] = f"{where}, written {note!r}" if note else where
         return True
+
+
+    def split_runs(self) -> None:
+        """Cut the rows whose cells ran together, with the identities over all rows read."""
+        for (table, key), (cells, reason, note) in concat.resolve(self.runs, self.out.tables, self.template).items():
+            path = f"{table}/{key}"
+            if any(f"{path}/{name}" in self.out.provenance for name in cells):
+                self.out.flags.append(f"{path}: found twice, kept the first ({note})")
+                continue
+            self.out.tables[table][key].update(cells)
+            for name, value in cells.items():
+                self.out.provenance[f"{path}/{name}"] = note or ""
+                if reason:
+                    self.out.cell_flags[f"{path}/{name}"] = reason
+            if reason:
+                self.out.flags.append(f"{table}.{key}: {reason}")
 
 
 def _empty_tables(template: str) -> dict[str, dict[str, dict[str, Value]]]:
@@ -238,6 +262,11 @@ def map_tables(doc: Document, template: str) -> Mapped:
     builder = _Builder(template)
     pending: list[TextBlock] = []
     for item in iter_rows(doc):
+        if isinstance(item, TextBlock) and (run := concat.run_in_line(item.text, template)):
+            builder.runs.append(concat.Run(*run, _line_where(item)))
+            builder.out.consumed_lines.add(id(item))
+            pending = []
+            continue
         if isinstance(item, TextBlock):
             text = _WS.sub("", item.text)
             pending = pending + [item] if len(text) <= _MAX_LABEL_LINE else []
@@ -246,8 +275,14 @@ def map_tables(doc: Document, template: str) -> Mapped:
         if builder.add(item, label) and not item.label:
             builder.out.consumed_lines.update(id(b) for b in pending)
         pending = []
+    builder.split_runs()
     _flag_missing(builder.out)
     return builder.out
+
+
+def _line_where(block: TextBlock) -> str:
+    page = f"page {block.page} " if block.page else ""
+    return f"{page}line {block.line}" if block.line else f"{page}text line"
 
 
 def _flag_missing(out: Mapped) -> None:
