@@ -24,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipelines.docxdoc import docx_to_document, legacy_to_document  # noqa: E402
-from pipelines.pdfdoc import pdf_to_document  # noqa: E402
+from pipelines.pdf import pdf_to_document  # noqa: E402
 from pipelines.reports import parse_document  # noqa: E402
 from tests import render  # noqa: E402
 
@@ -60,9 +60,9 @@ def _pdftotext(files: list[Path], repeat: int) -> float:
 
 def _ocr_seconds_per_page(reports: list[dict[str, Any]]) -> tuple[float, int]:
     os.sched_setaffinity(0, range(os.cpu_count() or 1))
-    from pipelines import ocr
+    from pipelines.ocr import engine
 
-    ocr.engine()  # loading the models is once per process, not per page
+    engine()  # loading the models is once per process, not per page
     blobs = [render.render(report, "scan").read_bytes() for report in reports]  # rendered first
     pages, start = 0, time.perf_counter()
     for blob in blobs:

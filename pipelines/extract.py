@@ -28,7 +28,7 @@ def _html(data: bytes, kind: Kind) -> Document:
 
 
 def _pdf(data: bytes, kind: Kind) -> Document:
-    from pipelines.pdfdoc import pdf_to_document
+    from pipelines.pdf import pdf_to_document
 
     return pdf_to_document(data)
 

@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 
-from pipelines import docxdoc, pdfdoc
+from pipelines import docxdoc
 from pipelines.document import Document, TableBlock, TextBlock
 from pipelines.errors import ExtractionError
 from pipelines.extract import extract
+from pipelines.pdf import pdf_to_document
+from pipelines.pdf.assembly import Table, table_rows
+from pipelines.pdf.characters import Char
+from pipelines.pdf.pages import Page, Part, free_line
 from pipelines.reports import parse_document
 from tests import render
 from tests.scoring import problems
@@ -68,15 +72,15 @@ def test_pdfplumber_backend_agrees(seed: str) -> None:
     """pdfplumber's own page reading gives the same parse as the pypdfium2 reading."""
     gold, report = SEEDS[seed]
     data = render.render(report, "pdf").read_bytes()
-    doc = pdfdoc.pdf_to_document(data, backend="pdfplumber")
+    doc = pdf_to_document(data, backend="pdfplumber")
     assert problems(gold, parse_document(doc).report or {}) == []
-    fast = pdfdoc.pdf_to_document(data)
+    fast = pdf_to_document(data)
     assert [b.rows for b in doc.blocks if isinstance(b, TableBlock)] == \
         [b.rows for b in fast.blocks if isinstance(b, TableBlock)]
 
 
 def test_table_across_pages_is_one_table_and_footers_are_dropped() -> None:
-    doc = pdfdoc.pdf_to_document(render.render(SEEDS["004"][1], "pdf").read_bytes())
+    doc = pdf_to_document(render.render(SEEDS["004"][1], "pdf").read_bytes())
     tables = [b for b in doc.blocks if isinstance(b, TableBlock)]
     assert len(tables) == 3 and doc.pages == 2
     labels = ["".join(r[:3]) for r in tables[1].rows]
@@ -87,18 +91,18 @@ def test_table_across_pages_is_one_table_and_footers_are_dropped() -> None:
     assert texts[0] == SEEDS["004"][1]["title"]
 
 
-def _part(page: int, top: float, rows: list[list[str]]) -> pdfdoc.Part:
+def _part(page: int, top: float, rows: list[list[str]]) -> Part:
     xs = [50.0, 150.0, 200.0, 250.0]
     cells = [((xs[c], top + 20 * r, xs[c + 1], top + 20 * r + 20), text)
              for r, row in enumerate(rows) for c, text in enumerate(row)]
-    return pdfdoc.Part(page, (50.0, top, 250.0, top + 20 * len(rows)), cells)
+    return Part(page, (50.0, top, 250.0, top + 20 * len(rows)), cells)
 
 
 def test_row_cut_by_page_break_is_one_row() -> None:
     head = ["信息内容", "本年制发件数", "本年废止件数"]
     first = _part(1, 600, [head, ["规章", "1", "2"], ["（二）部分公开（区分处理的，", "", ""]])
     second = _part(2, 72, [head, ["只计这一情形）", "3", "4"], ["行政许可", "5", "6"]])
-    rows = pdfdoc.table_rows(pdfdoc.Table([first, second]))
+    rows = table_rows(Table([first, second]))
     assert rows == [head, ["规章", "1", "2"], ["（二）部分公开（区分处理的，\n只计这一情形）", "3", "4"],
                     ["行政许可", "5", "6"]]
 
@@ -110,7 +114,7 @@ def test_row_cut_by_page_break_is_one_row() -> None:
     (["（七）总计", "", ""], ["", "9", "9"], True),  # the figures moved to the next page
 ])
 def test_rows_meeting_at_a_page_break(last: list[str], first: list[str], joined: bool) -> None:
-    rows = pdfdoc.table_rows(pdfdoc.Table([_part(1, 600, [last]), _part(2, 72, [first, ["行政许可", "5", "6"]])]))
+    rows = table_rows(Table([_part(1, 600, [last]), _part(2, 72, [first, ["行政许可", "5", "6"]])]))
     assert len(rows) == (2 if joined else 3)
     assert (rows[0] == [f"{a}\n{b}" if a and b and a != b else a or b for a, b in zip(last, first)]) == joined
 
@@ -123,25 +127,25 @@ def test_rows_cut_by_real_page_breaks(filler: int) -> None:
     gold, report = SEEDS["004"]
     report = {**report, "sections": {**report["sections"]}}
     report["sections"]["1"] += "\n" + "\n".join(["本年度持续推进政务公开工作，工作稳步推进。"] * filler)
-    doc = pdfdoc.pdf_to_document(render.render(report, "pdf").read_bytes())
+    doc = pdf_to_document(render.render(report, "pdf").read_bytes())
     assert problems(gold, parse_document(doc).report or {}) == []
     labels = ["".join(r[:3]).replace("\n", "") for b in doc.blocks if isinstance(b, TableBlock) for r in b.rows]
     assert not any(label in ("息", "止公开") for label in labels)
 
 
 def test_unruled_pdf_lines_become_rows_only_after_a_wide_gap() -> None:
-    page = pdfdoc.Page(1, 600, 800, [], [])
+    page = Page(1, 600, 800, [], [])
 
-    def chars(text: str, gap_at: int | None) -> list[pdfdoc.Char]:
+    def chars(text: str, gap_at: int | None) -> list[Char]:
         out, x = [], 50.0
         for i, ch in enumerate(text):
             x += 40 if i == gap_at else 0
-            out.append(pdfdoc.Char(ch, x, 100, x + 10, 110, 10))
+            out.append(Char(ch, x, 100, x + 10, 110, 10))
             x += 10
         return out
 
-    assert pdfdoc._free_line(page, chars("行政处罚5", 4)).row == ["行政处罚", "5"]
-    assert pdfdoc._free_line(page, chars("公开信息共12", None)).row is None
+    assert free_line(page, chars("行政处罚5", 4)).row == ["行政处罚", "5"]
+    assert free_line(page, chars("公开信息共12", None)).row is None
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\n garbage", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>"])
@@ -204,7 +208,7 @@ def test_report_inside_a_layout_table_gives_gold(tmp_path: Path) -> None:
     assert problems(gold, parse_document(docxdoc.docx_to_document(data)).report or {}) == []
     (tmp_path / "framed.docx").write_bytes(data)
     pdf = docxdoc.soffice_convert(tmp_path / "framed.docx", "pdf", tmp_path)
-    assert problems(gold, parse_document(pdfdoc.pdf_to_document(pdf.read_bytes())).report or {}) == []
+    assert problems(gold, parse_document(pdf_to_document(pdf.read_bytes())).report or {}) == []
 
 
 def test_docx_merged_cells_repeat_their_text() -> None:

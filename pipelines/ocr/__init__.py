@@ -1,0 +1,58 @@
+"""Scanned pages and images -> Document, with RapidOCR on the CPU.
+
+A page is levelled (`deskew`), read by the engine and turned upright when it reads poorly
+(`engine`), its ruling lines are found (`rules`) and its boxes become text lines and table
+rows (`geometry`, on `boxes`); every threshold is in `options`.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from statistics import median
+from typing import Any
+
+from pipelines.document import Block, Document, TableBlock
+from pipelines.errors import ExtractionError
+from pipelines.ocr.deskew import deskew
+from pipelines.ocr.engine import engine, upright
+from pipelines.ocr.geometry import page_blocks
+from pipelines.ocr.options import OPTIONS, OcrOptions
+from pipelines.ocr.rules import find_rules
+
+__all__ = ["engine", "image_to_document", "number_tables", "ocr_page", "ocr_pages"]
+
+
+def ocr_page(image: Any, number: int, opts: OcrOptions = OPTIONS) -> list[Block]:
+    """The blocks of one page image (a PIL image), numbered as page `number`."""
+    image, boxes = upright(deskew(image, opts), opts)
+    height = median(b.bottom - b.top for b in boxes) if boxes else 30.0
+    return page_blocks(boxes, number, image.size, find_rules(image, height, opts), image, opts)
+
+
+def number_tables(blocks: list[Block]) -> None:
+    count = 0
+    for block in blocks:
+        if isinstance(block, TableBlock):
+            block.index, count = count, count + 1
+
+
+def ocr_pages(images: Sequence[Any], opts: OcrOptions = OPTIONS) -> Document:
+    """OCR every page image (PIL images) into one Document."""
+    doc = Document(format="image", pages=len(images))
+    for number, image in enumerate(images, start=1):
+        doc.blocks.extend(ocr_page(image, number, opts))
+    number_tables(doc.blocks)
+    doc.notes.append(f"OCR (RapidOCR, PP-OCRv6) of {len(images)} page(s)")
+    return doc
+
+
+def image_to_document(data: bytes) -> Document:
+    """A scanned page as PNG/JPEG/TIFF (every frame of a multi-page TIFF)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ExtractionError(f"unreadable image: {exc}") from exc
+    return ocr_pages(frames)
