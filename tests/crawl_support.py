@@ -105,3 +105,12 @@ def v2_root_crawl(v2_portal, tmp_path_factory) -> Crawl:
     if "root_crawl" not in _SHARED:
         _SHARED["root_crawl"] = crawl(v2_portal, tmp_path_factory.mktemp("v2root") / "arc")
     return _SHARED["root_crawl"]
+
+
+@pytest.fixture
+def v2_county_crawl(v2_portal, tmp_path_factory) -> Crawl:
+    """`nianbao crawl <origin>/hy/index.html` (v2's county site alone) into a fresh archive."""
+    if "county_crawl" not in _SHARED:
+        root = v2_portal.url_of(v2_portal.manifest.county.root)
+        _SHARED["county_crawl"] = crawl(v2_portal, tmp_path_factory.mktemp("v2county") / "arc", root)
+    return _SHARED["county_crawl"]

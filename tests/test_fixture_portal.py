@@ -306,3 +306,81 @@ def test_v2_traps(v2):
     assert b"Disallow: /xxgk/private/" in fetch(v2, "/robots.txt").body
     assert request(v2.origin("gate") + "/").status == 412
     assert request(v2.origin("tls") + "/robots.txt").status == 200
+
+
+# -- v2's county site (/hy/, v2_county.py): a report's identity ------------------------------
+
+
+def county_html(v2, path: str) -> lxml.html.HtmlElement:
+    got = fetch(v2, path)
+    assert got.status == 200 and got.content_type == "text/html; charset=utf-8", path
+    return lxml.html.fromstring(got.body.decode("utf-8"))
+
+
+def meta(doc: lxml.html.HtmlElement, name: str) -> str:
+    (value,) = doc.xpath(f"//meta[@name='{name}']/@content")
+    return value
+
+
+def test_v2_county_is_an_island_named_by_its_home_page(v2):
+    county = v2.manifest.county
+    assert meta(county_html(v2, county.root), "SiteName") == county.region == "中卫市海原县人民政府"
+    site = v2.root
+    outside = [p for p in site.rglob("*.htm*") if not p.relative_to(site).as_posix().startswith("hy/")]
+    assert outside and not [p for p in outside if "/hy/" in p.read_text("utf-8", errors="replace")]
+    for page in (site / "hy").rglob("*.html"):
+        for href in hrefs(lxml.html.fromstring(page.read_text("utf-8"))):
+            url = urljoin("/" + page.relative_to(site).as_posix(), href)
+            assert url.startswith("/hy/"), (page, href)
+
+
+def test_v2_county_headless_report_names_its_body_only_around_it(v2, tmp_path: Path):
+    report = next(r for r in v2.manifest.county.reports if r.agency == "海原县医疗保障局")
+    page, pdf = report.documents
+    doc = county_html(v2, page)
+    assert doc.xpath("//h1")[0].text_content() == "2023年政府信息公开年度报告" == report.title
+    assert meta(doc, "ArticleTitle") == report.title and meta(doc, "ContentSource") == report.agency
+    assert report.agency in doc.xpath("//div[@class='position']")[0].text_content()
+    (link,) = doc.xpath("//div[@class='article-fj']//a")
+    assert link.text_content() == "海原县医疗保障局2023年政府信息公开工作年度报告.pdf"
+    assert urljoin(page, link.get("href")) == pdf
+    (tmp_path / "r.pdf").write_bytes(fetch(v2, pdf).body)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"],
+                                             capture_output=True, text=True, check=True).stdout)
+    assert text.startswith("2023年政府信息公开年度报告") and "医疗保障局" not in text
+
+
+def test_v2_county_report_under_two_names_html_and_docx(v2, tmp_path: Path):
+    import docx
+
+    report = next(r for r in v2.manifest.county.reports if r.agency.endswith("住房和城乡建设局"))
+    page, word = report.documents
+    doc = county_html(v2, page)
+    assert editor(doc).xpath("./h1")[0].text_content() == "中卫市海原县住房和城乡建设局2020年政府信息公开工作年度报告"
+    got = fetch(v2, word)
+    assert got.content_type.endswith("wordprocessingml.document")
+    (tmp_path / "r.docx").write_bytes(got.body)
+    document = docx.Document(str(tmp_path / "r.docx"))
+    assert document.paragraphs[0].text == "住房和城乡建设局2020年政府信息公开工作年度报告"
+    html_cells = [c.text_content() for c in editor(doc).xpath(".//td")]
+    word_cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert html_cells == word_cells and len(html_cells) > 100  # the same report's tables
+    listing = word.rsplit("/", 2)[0] + "/index.html"  # the department's column lists the file
+    assert [urljoin(listing, h) for h in hrefs(county_html(v2, listing)) if h.endswith(".docx")] == [word]
+
+
+def test_v2_county_look_alikes_and_the_legacy_report(v2):
+    county = v2.manifest.county
+    kinds = {r.kind: r for r in county.related}
+    assert set(kinds) == {"notice", "infographic", "rule_of_law_report"}
+    for related in county.related:
+        assert county_html(v2, related.documents[0]).xpath("//h1")[0].text_content() == related.title
+    picture = county_html(v2, kinds["infographic"].documents[0])
+    (src,) = picture.xpath("//div[@class='TRS_Editor']//img/@src")
+    image = fetch(v2, src)
+    assert image.content_type == "image/png" and image.body.startswith(b"\x89PNG")
+    assert len(editor(picture).xpath("./p")) <= 4
+    (legacy,) = [r for r in county.reports if r.kind == "legacy"]
+    table = editor(county_html(v2, legacy.documents[0])).xpath(".//table")[0]
+    assert [td.text_content() for td in table.xpath(".//tr[1]/td")] == ["指标名称", "计量单位", "数量"]
+    assert legacy.year == 2017 and "2017年" in legacy.title

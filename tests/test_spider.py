@@ -331,3 +331,19 @@ def test_bundle_members_get_no_context_of_the_page_that_linked_the_bundle():
     assert item.bundle == request.url and item.link_text == "永康镇2020年政府信息公开工作年度报告"
     assert item.agency_hint is None and item.page_title is None
     assert item.region == "中卫市沙坡头区人民政府"
+
+
+def test_a_column_listing_only_files_is_a_list_page_not_a_report():
+    """Reached by its report-like name (政府信息公开年报), a column whose only entry is a
+    report's DOCX is paged for that file, never yielded itself."""
+    spider = context_spider("spt")
+    column = ('<html><head><meta charset="utf-8"><title>政府信息公开年报_住房和城乡建设局</title></head>'
+              '<body><h2>政府信息公开年报</h2><ul><li><a href="./202101/P1.docx">'
+              "住房和城乡建设局2020年政府信息公开工作年度报告</a></li></ul></body></html>")
+    url = "https://www.spt.gov.cn/xxgk/bmxxgkml/zjj/xxgknb/index.html"
+    out = list(spider.parse_detail(html_response(url, column), "col", "政府信息公开年报"))
+    assert not [o for o in out if isinstance(o, DocumentItem)]
+    assert [o.url for o in out] == ["https://www.spt.gov.cn/xxgk/bmxxgkml/zjj/xxgknb/202101/P1.docx"]
+    headed = column.replace("<h2>政府信息公开年报</h2>", "<h1>住房和城乡建设局2020年年度报告</h1>")
+    out = list(spider.parse_detail(html_response(url.replace("index", "t1"), headed), "col", "年报"))
+    assert isinstance(out[0], DocumentItem)  # a report page linking its own file stays one

@@ -1,5 +1,5 @@
-"""Binary attachments of fixture portal v2 other than PDFs: DOCX, OFD, zip bundles, and the
-broken files real portals serve (a truncated PDF, a corrupt zip, a decompression bomb)."""
+"""Binary attachments of fixture portal v2 other than PDFs: DOCX, OFD, zip bundles, an
+infographic's image, and the broken files real portals serve (a truncated PDF, a corrupt zip, a decompression bomb)."""
 from __future__ import annotations
 
 import io
@@ -38,6 +38,21 @@ def add_table(document: object, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
+
+
+def infographic_png() -> bytes:
+    """The image of an infographic (图解): a bar chart of coloured boxes, drawn by Pillow."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 400), (250, 244, 232))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 599, 60), fill=(181, 24, 30))
+    for index, height in enumerate((230, 120, 60, 180)):
+        left = 60 + index * 130
+        draw.rectangle((left, 360 - height, left + 80, 360), fill=(200 - index * 40, 60, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
 
 
 def zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:

@@ -85,8 +85,36 @@ class ExpectedReport:
     title: str
     agency: str | None  # None: the title does not name the body
     year: int
-    family: str  # trs | hanweb | vsb | shell | bundle | gate
+    family: str  # trs | hanweb | vsb | shell | bundle | gate | county
     documents: list[str]  # every document reference that must be archived as a copy of it
+    kind: str = "report"  # report | legacy (a pre-2019 report on the old statistics table)
+
+
+@dataclass(slots=True)
+class RelatedDocument:
+    """A document filed beside the reports that only looks like one: archived as a related
+    document of its kind, never as a report."""
+
+    title: str
+    kind: str  # notice | infographic | rule_of_law_report
+    year: int | None
+    documents: list[str]
+
+
+@dataclass(slots=True)
+class CountySite:
+    """v2's county site (/hy/, v2_county.py): one report under several names, look-alikes."""
+
+    root: str = ""  # its home page: the start of `nianbao crawl <origin><root>`
+    region: str = ""  # the site's name as the home page states it (meta SiteName)
+    reports: list[ExpectedReport] = field(default_factory=list)  # each stored once, all copies
+    related: list[RelatedDocument] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> CountySite:
+        return cls(root=str(data["root"]), region=str(data["region"]),
+                   reports=[ExpectedReport(**r) for r in data["reports"]],  # type: ignore[union-attr]
+                   related=[RelatedDocument(**r) for r in data["related"]])  # type: ignore[union-attr]
 
 
 @dataclass(slots=True)
@@ -106,6 +134,7 @@ class V2Manifest:
     routes: Routes
     lab: dict[str, str]  # unlinked endpoints for single-behaviour tests (hang, big, slow)
     mutable: dict[str, str]  # role -> path, for the incremental tests
+    county: CountySite = field(default_factory=CountySite)  # not linked from the district
 
     def documents(self, gate: bool = False) -> list[str]:
         reports = self.reports + (self.gate_reports if gate else [])
@@ -120,6 +149,7 @@ class V2Manifest:
         for key in ("reports", "gate_reports"):
             data[key] = [ExpectedReport(**r) for r in data[key]]
         data["routes"] = Routes(**data["routes"])
+        data["county"] = CountySite.from_dict(data["county"]) if "county" in data else CountySite()
         return cls(**data)
 
     @classmethod

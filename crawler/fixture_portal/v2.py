@@ -5,8 +5,9 @@ v1 (layout.py) stays as it is: tests/test_e2e.py counts on it. v2 is a separate 
 town under /hanweb/, a VSB town in GBK under /vsb/, an iframe shell under /shell/, a gated
 town on a host of its own, an https mirror, and every trap of issue 4 (soft 404s, error
 pages at .pdf URLs, redirect chains, 429/503, truncated and broken files, a zip bomb,
-robots-disallowed reports, news paging no report crawler should walk). The manifest says
-what a crawler must archive, may archive, and must never archive or fetch.
+robots-disallowed reports, news paging no report crawler should walk), and, unlinked, a
+county site whose reports are named differently by their copies (v2_county.py). The
+manifest says what a crawler must archive, may archive, and must never archive or fetch.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .chrome import Link
 from .layout import SITE_DATE, PdfJob, SiteFile, SitePlan, print_html
-from .manifest import ExpectedReport, Routes, V2Manifest
+from .manifest import CountySite, ExpectedReport, Routes, V2Manifest
 from .render import SeedDoc
 
 V2_VERSION = "2"
@@ -51,6 +52,7 @@ class V2Plan(SitePlan):
     not_followed: list[str] = field(default_factory=list)
     lab: dict[str, str] = field(default_factory=dict)
     mutable: dict[str, str] = field(default_factory=dict)
+    county: CountySite = field(default_factory=CountySite)
 
     def add_bytes(self, path: str, data: bytes, when: str = SITE_DATE) -> None:
         self.files.append(SiteFile(path, data, when))
@@ -86,13 +88,13 @@ def manifest_of(plan: V2Plan, key: str) -> V2Manifest:
         never_fetched=sorted(plan.never_fetched), list_pages=sorted(plan.list_pages),
         navigation=sorted(plan.navigation), js_paging_only=sorted(plan.js_paging_only),
         post_only=sorted(plan.post_only), not_followed=sorted(plan.not_followed),
-        routes=plan.routes, lab=plan.lab, mutable=plan.mutable,
+        routes=plan.routes, lab=plan.lab, mutable=plan.mutable, county=plan.county,
     )
 
 
 def plan_v2(seeds: list[SeedDoc], key: str) -> tuple[V2Plan, V2Manifest]:
     """Every file, route and expectation of the v2 site."""
-    from . import v2_towns, v2_trs
+    from . import v2_county, v2_towns, v2_trs
 
     by_seed = {doc.name[:3]: doc for doc in seeds}
     plan = V2Plan()
@@ -103,4 +105,5 @@ def plan_v2(seeds: list[SeedDoc], key: str) -> tuple[V2Plan, V2Manifest]:
     v2_towns.add_shell(plan, by_seed)
     v2_towns.add_gate(plan, by_seed)
     v2_towns.add_lab(plan, by_seed)
+    plan.county = v2_county.add_county(plan, by_seed)  # /hy/: linked from nothing above
     return plan, manifest_of(plan, key)

@@ -30,6 +30,7 @@ from .v2_towns import GATE_ROOT
 TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
          ".txt": "text/plain; charset=utf-8", ".css": "text/css", ".js": "application/javascript",
          ".pdf": "application/pdf", ".ofd": "application/ofd", ".zip": "application/zip",
+         ".png": "image/png",
          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 HIDDEN = ("/_fixture/", GATE_ROOT + "/")
 NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"

@@ -288,6 +288,8 @@ def add_home(plan: V2Plan) -> None:
     quick = [XXGK, Link("新闻中心", "/xwzx/index.html")] + towns
     home = nav_page("首页", [], quick, texts.INTRO_PARAS[:1])
     home = home.replace('<ul class="channel-links">', gate + '<ul class="channel-links">', 1)
+    # The site's name, as TRS home pages state it: a bare-URL crawl's region.
+    home = home.replace("<title>", f'<meta name="SiteName" content="{SITE_NAME}">\n<title>', 1)
     plan.add("/index.html", home)
     plan.add("/images/style.css", "body{margin:0}")
     plan.navigation.append("/index.html")

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from scrapy.http import HtmlResponse, Response
 
 from crawler.sources import Source
+from crawler.spiders.documents import article_title
 from crawler.spiders.links import page_links
 from crawler.spiders.paging import CREATE_PAGE, COUNT_PAGE, VSB_TOTAL, hanweb_store
 from pipelines.sniff import Kind, sniff
@@ -116,4 +117,13 @@ def is_listing(response: HtmlResponse, source: Source) -> bool:
     # breadcrumb does not, and every article of a report column links to it.
     reports = {ln.url for ln in links if source.looks_like_report(ln.text) and YEAR.search(ln.text)}
     details = {ln.url for ln in links if source.is_detail(ln.url)}
-    return len(reports) >= 1 or len(details) >= 6
+    return len(reports) >= 1 or len(details) >= 6 or lists_files(response, source)
+
+
+def lists_files(response: HtmlResponse, source: Source) -> bool:
+    """A column that lists the report files themselves: links to reports' files, and a
+    title without a year (a report page linking its own PDF names the report's year)."""
+    if YEAR.search(article_title(response)):
+        return False
+    return any(source.looks_like_report(ln.text) and YEAR.search(ln.text)
+               for ln in page_links(response) if ATTACHMENT.search(urlsplit(ln.url).path))
