@@ -18,6 +18,7 @@ import click
 
 from .db import Archive
 from .errors import ArchiveError, NoArchive
+from .related import list_related
 from .search import search as run_search
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,16 +89,24 @@ def format_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
 @cli.command(name="list")
 @archive_option
 @json_option
-def list_cmd(archive_dir: Path, as_json: bool) -> None:
-    """List the reports in the archive."""
+@click.option("--related", is_flag=True,
+              help="The related documents (notices, infographics, ...) instead of the reports.")
+def list_cmd(archive_dir: Path, as_json: bool, related: bool) -> None:
+    """List the reports in the archive (a legacy, pre-2019 report says so)."""
     with open_existing(archive_dir) as archive:
-        reports = archive.list_reports()
+        items = list_related(archive.db) if related else archive.list_reports()
     if as_json:
-        echo_json(reports)
+        echo_json(items)
         return
-    rows = [[r["id"], r["year"], r["template"], r["agency"], r["title"], len(r["copies"]),
-             sum(len(c["urls"]) for c in r["copies"])] for r in reports]
-    headers = ["id", "year", "template", "agency", "title", "copies", "urls"]
+    if related:
+        headers = ["id", "kind", "year", "agency", "title", "url"]
+        rows = [[r["id"], r["kind"], r["year"], (r["region"] or "") + (r["agency"] or "")
+                 or r["agency_as_written"], r["title"], r["url"]] for r in items]
+    else:
+        headers = ["id", "year", "template", "agency", "title", "copies", "urls"]
+        rows = [[r["id"], r["year"], "legacy" if r["kind"] == "legacy" else r["template"],
+                 r["agency"], r["title"], len(r["copies"]),
+                 sum(len(c["urls"]) for c in r["copies"])] for r in items]
     for line in format_table(headers, rows):
         click.echo(line)
 
@@ -124,6 +133,7 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
     if resolved:
         yield f"resolved: #{resolved['id']} {resolved['region']}{resolved['name']}"
     yield f"year:     {report['year']}"
+    yield f"kind:     {report['kind']}"
     yield f"template: {report['template']}"
     failing = [c for c in report["checks"] or [] if c.get("status") == "fail"]
     yield f"checks:   {len(report['checks'] or [])}, failing {len(failing)}"
@@ -135,6 +145,7 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
         if c["status"] == "fail":
             yield (f"  CROSS-YEAR FAIL {c['year']}->{c['next_year']} {c['column_key']}:"
                    f" carried_forward {c['carried_forward']} != carried_over {c['carried_over']}")
+    yield from _cell_lines(report)
     yield f"copies:   {len(report['copies'])}"
     for c in report["copies"]:
         mark = "*" if c["sha256"] == report.get("primary_sha256") else " "
@@ -142,6 +153,27 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
         for u in c["urls"]:
             seen = f"seen {u['times_seen']}x, {u['first_seen']} .. {u['last_seen']}"
             yield f"    {u['url']}  ({seen})"
+
+
+def _cell_lines(report: dict[str, Any]) -> Iterator[str]:
+    """Flagged cells with their reason; the primary's reason; the cells copies disagree on."""
+    flagged = report.get("cell_flags") or {}
+    if flagged:
+        yield f"flagged cells: {len(flagged)}"
+    for cell, why in sorted(flagged.items()):
+        yield f"  FLAG {cell}: {why}"
+    if report.get("primary_reason"):
+        yield f"primary:  {report['primary_sha256'][:12]}, {report['primary_reason']}"
+    cells = report.get("disagreements") or []
+    if cells:
+        yield f"copies disagree on {len(cells)} cells:"
+    for d in cells:
+        values = ", ".join(f"{sha[:12]} {_value(v)}" for sha, v in d["values"].items())
+        yield f"  DIFF {d['table']}/{d['row']}/{d['column']}: {values}"
+
+
+def _value(v: Any) -> str:
+    return "blank" if v is None else str(v)
 
 
 @cli.command(name="search", context_settings={"ignore_unknown_options": True})
@@ -154,9 +186,11 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
 @click.option("--agency", help="Only this agency, under any of its names (or a part of one).")
 @click.option("--region", help="Only agencies in this region (e.g. 沙坡头区).")
 @click.option("--template", type=click.Choice(["2019", "2021"]), help="Only this template.")
+@click.option("--related", is_flag=True, help="Also the related documents (notices, "
+              "infographics, ...), after the reports; each hit says its kind.")
 def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: int,
                year: int | None, agency: str | None, region: str | None,
-               template: str | None) -> None:
+               template: str | None, related: bool) -> None:
     """Find reports whose text contains QUERY: an exact substring, of any length.
 
     Several terms: all of them; `a OR b`; `-a` or `NOT a`: without; "a b": a phrase with a
@@ -164,12 +198,13 @@ def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: 
     that is not one of the options below is a term."""
     with open_existing(archive_dir) as archive:
         hits = run_search(archive.db, " ".join(query), limit=limit, year=year,
-                          agency=agency, template=template, region=region)
+                          agency=agency, template=template, region=region, related=related)
     if as_json:
         echo_json([asdict(h) for h in hits])
         return
     for h in hits:
-        click.echo(f"{h.id} {h.year} {h.agency} {h.title}")
+        mark = "" if h.kind == "report" else f"[{h.kind}] "
+        click.echo(f"{mark}{h.id} {h.year} {h.agency} {h.title}")
         click.echo(f"    {h.snippet}")
 
 

@@ -31,8 +31,7 @@ def coverage(archive_dir: Path, as_json: bool) -> None:
 
 def coverage_lines(cov: Coverage) -> list[str]:
     headers = ["id", "agency", "portal", *[str(y) for y in cov.years], "missing"]
-    rows = [[a.id, a.region + a.name, a.scope, *[f"#{a.reports[y]}" if y in a.reports else "—"
-                                        for y in cov.years], len(a.missing)]
+    rows = [[a.id, a.region + a.name, a.scope, *[_cell(a, y) for y in cov.years], len(a.missing)]
             for a in cov.agencies]
     lines = format_table(headers, rows)
     if cov.unattributed:
@@ -46,6 +45,13 @@ def coverage_lines(cov: Coverage) -> list[str]:
                          f" {c['column_key']}: carried_forward {c['carried_forward']}"
                          f" != carried_over {c['carried_over']}")
     return lines
+
+
+def _cell(agency: Any, year: int) -> str:
+    """`#id`, `#id legacy` for a pre-2019 report, `—` where the year is missing."""
+    if year not in agency.reports:
+        return "—"
+    return f"#{agency.reports[year]}" + (" legacy" if year in agency.legacy else "")
 
 
 @cli.command(name="export")

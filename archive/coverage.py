@@ -1,5 +1,8 @@
 """Coverage (agency x year: which reports exist, which are missing) and the cross-year check
-(carried_forward of year N = carried_over of year N+1, per agency and column)."""
+(carried_forward of year N = carried_over of year N+1, per agency and column).
+
+A legacy (pre-2019) report counts: the body published its report for that year; its years
+are listed in `legacy`. Related documents (related.py) are not reports and never count."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -17,6 +20,7 @@ class AgencyCoverage:
     names: list[str]  # as written, in the order first seen
     reports: dict[int, int] = field(default_factory=dict)  # year -> report id
     missing: list[int] = field(default_factory=list)
+    legacy: list[int] = field(default_factory=list)  # years whose report is a legacy one
 
 
 @dataclass(slots=True)
@@ -40,7 +44,7 @@ class Coverage:
 
 
 def coverage(db: Database) -> Coverage:
-    reports = list(db.query("SELECT id, agency_id, year FROM reports"
+    reports = list(db.query("SELECT id, agency_id, year, kind FROM reports"
                             " WHERE primary_sha256 IS NOT NULL ORDER BY year, id"))
     years = sorted({r["year"] for r in reports})
     span = list(range(years[0], years[-1] + 1)) if years else []
@@ -48,6 +52,8 @@ def coverage(db: Database) -> Coverage:
     for r in reports:
         if r["agency_id"] in agencies:
             agencies[r["agency_id"]].reports[r["year"]] = r["id"]
+            if r["kind"] == "legacy":
+                agencies[r["agency_id"]].legacy.append(r["year"])
     for agency in agencies.values():
         agency.missing = [y for y in span if y not in agency.reports]
     rows = [a for a in agencies.values() if a.reports]

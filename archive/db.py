@@ -20,6 +20,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
@@ -160,9 +161,11 @@ class Archive:
             raise InvalidRecord(f"parse status must be one of {STATUSES}, not {p.status!r}")
         report = check_report(p.report, p.kind) if p.status == "parsed" else None
         with self.db.atomic():
-            old = self._one("SELECT report_id FROM copies WHERE sha256 = ?", [p.sha256])
+            old = self._one("SELECT report_id, region FROM copies WHERE sha256 = ?", [p.sha256])
             if old is None:
                 raise NotFound(f"no copy {p.sha256} (add_copy first)")
+            if p.region is None:  # a re-parse knows no context: the copy keeps its region
+                p = replace(p, region=old["region"])
             new_id = self._report_id_for(report, p) if report else None
             self._update("copies", "sha256", p.sha256, {
                 "status": p.status, "error": p.error, "flags": dumps(p.flags),

@@ -21,13 +21,13 @@ TABLES = ("reports", "cells")
 SHEET_TITLES = {"reports": "报告 reports", "cells": "单元格 cells"}
 
 _REPORTS = """SELECT l.id, l.agency_id, l.agency, l.region, l.agency_as_written, l.year,
-  l.template, l.title, l.failing_checks, l.original AS primary_sha256,
+  l.kind, l.template, l.title, l.failing_checks, l.original AS primary_sha256,
   (SELECT s.url FROM sightings s WHERE s.sha256 = l.original ORDER BY s.first_seen, s.id
    LIMIT 1) AS url, r.contact, r.sections, r.checks
 FROM report_list l JOIN reports r ON r.id = l.id
 ORDER BY l.region, l.agency, l.year, l.id"""
 _CELLS = """SELECT report_id, agency_id, agency, region, year, template, table_name,
-  table_label, row_key, row_label, column_key, column_label, value, is_blank, provenance
+  table_label, row_key, row_label, column_key, column_label, value, is_blank, provenance, flag
 FROM cells_view ORDER BY report_id, table_name, row_key, column_key"""
 _JSON_COLUMNS = ("contact", "sections", "checks")
 

@@ -1,4 +1,5 @@
-"""Reading the archive: report lists, one report with its copies, counts."""
+"""Reading the archive: report lists, one report with its copies (and why its primary is the
+primary, where its copies disagree, which cells are flagged), related documents, counts."""
 from __future__ import annotations
 
 from typing import Any
@@ -16,7 +17,7 @@ def _one(db: Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
 def list_reports(db: Database) -> list[dict[str, Any]]:
     """Every report with its copies and their URLs, ordered by agency, year."""
     rows = list(db.query(
-        "SELECT id, agency, year, template, title, agency_id FROM reports"
+        "SELECT id, agency, year, kind, template, title, agency_id FROM reports"
         " WHERE primary_sha256 IS NOT NULL ORDER BY agency IS NULL, agency, year, id"))
     copies = copies_by_report(db, "c.report_id IS NOT NULL", [])
     return [{**row, "copies": copies.get(row["id"], [])} for row in rows]
@@ -24,15 +25,19 @@ def list_reports(db: Database) -> list[dict[str, Any]]:
 
 def get_report(db: Database, report_id: int) -> dict[str, Any]:
     """The canonical report JSON plus id, text, flags, provenance, agency and copies."""
-    row = _one(db, "SELECT r.*, c.provenance AS primary_provenance FROM reports r"
+    row = _one(db, "SELECT r.*, c.provenance AS primary_provenance,"
+                   " c.cell_flags AS primary_cell_flags FROM reports r"
                    " JOIN copies c ON c.sha256 = r.primary_sha256 WHERE r.id = ?", [report_id])
     if row is None:
         raise NotFound(f"no report with id {report_id}")
     out: dict[str, Any] = {"id": row["id"]}
-    for key in ("title", "agency", "year", "template"):
+    for key in ("title", "agency", "year", "kind", "template"):
         out[key] = row[key]
     for key in ("contact", "sections", "tables", "checks", "flags"):
         out[key] = loads(row[key])
+    out.update(primary_reason=row["primary_reason"],
+               disagreements=loads(row["disagreements"]) or [],
+               cell_flags=loads(row["primary_cell_flags"]) or {})
     out.update(text=row["text"], provenance=loads(row["primary_provenance"]) or {},
                primary_sha256=row["primary_sha256"], first_seen=row["first_seen"],
                updated_at=row["updated_at"], agency_id=row["agency_id"],
@@ -61,7 +66,7 @@ def copies_by_report(db: Database, where: str,
     urls = urls_by_copy(db, where, params)
     out: dict[int, list[dict[str, Any]]] = {}
     for c in db.query(
-            "SELECT c.report_id, c.sha256, c.format, c.size, c.status, c.first_seen,"
+            "SELECT c.report_id, c.sha256, c.format, c.kind, c.size, c.status, c.first_seen,"
             f" c.last_seen FROM copies c WHERE {where} ORDER BY c.first_seen, c.sha256",
             params):
         report_id = c.pop("report_id")
@@ -87,7 +92,8 @@ def counts(db: Database) -> dict[str, int]:
                " (SELECT count(*) FROM copies WHERE status = 'parsed') AS parsed,"
                " (SELECT count(*) FROM copies WHERE status = 'failed') AS failed,"
                " (SELECT count(*) FROM copies WHERE status = 'not_report') AS not_report,"
-               " (SELECT count(*) FROM copies WHERE status IS NULL) AS unparsed", [])
+               " (SELECT count(*) FROM copies WHERE status IS NULL) AS unparsed,"
+               " (SELECT count(*) FROM related_documents) AS related", [])
     return dict(row or {})
 
 

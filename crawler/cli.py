@@ -125,12 +125,24 @@ def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool,
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @archive_option
-def ingest(files: tuple[Path, ...], archive_dir: Path) -> None:
-    """Add local documents (HTML, PDF, DOCX, DOC, WPS, images, text) to the archive."""
-    from crawler.local import LocalRun, item_for_file
+@click.option("--source", "source", metavar="NAME",
+              help="A configured source (crawler/sources.toml): its title is the files' region.")
+@click.option("--agency", metavar="NAME", help="The body, when a document's heading names none.")
+@click.option("--region", metavar="TEXT", help="The body's region, e.g. 中卫市沙坡头区.")
+def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agency: str | None,
+           region: str | None) -> None:
+    """Add local documents (HTML, PDF, DOCX, DOC, WPS, images, text) to the archive.
+
+    A copy of a report that was crawled joins that report: a body is its name and region,
+    not where a copy came from."""
+    from crawler.local import LocalRun, context_for, item_for_file
 
     _setup_logging(False)
-    stats = LocalRun(str(archive_dir)).run(item_for_file(f) for f in files)
+    try:
+        context = context_for(source, region, agency)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    stats = LocalRun(str(archive_dir)).run(item_for_file(f, context) for f in files)
     _print_summary(stats, archive_dir)
     failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
     sys.exit(EXIT_PARTIAL if failed else EXIT_OK)
@@ -153,19 +165,23 @@ def parse(file: Path, as_json: bool, explain: bool) -> None:
         raise click.ClickException(f"{file}: {outcome.error}")
     report = dict(outcome.report)
     if explain:
-        report["_parse"] = {"status": outcome.status, "flags": outcome.flags, "provenance": outcome.provenance}
+        report["_parse"] = {"status": outcome.status, "kind": outcome.kind, "flags": outcome.flags,
+                            "cell_flags": outcome.cell_flags, "provenance": outcome.provenance}
     if outcome.status == "not_report":
         click.echo(f"warning: {file}: {outcome.error}", err=True)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        _print_report(report, outcome.flags)
+        _print_report(report, outcome.flags, outcome.kind)
+        for cell, why in sorted(outcome.cell_flags.items()) if explain else ():
+            click.echo(f"  cell flag: {cell}: {why}")
 
 
-def _print_report(report: dict[str, Any], flags: list[str]) -> None:
-    click.echo(f"{report['title']}\n  agency {report['agency']}  year {report['year']}  template {report['template']}")
-    failing = [c["rule"] for c in report.get("checks", []) if c["status"] == "fail"]
-    click.echo(f"  checks: {len(report.get('checks', []))}, failing: {', '.join(failing) or 'none'}")
+def _print_report(report: dict[str, Any], flags: list[str], kind: str = "report") -> None:
+    click.echo(f"{report['title']}\n  agency {report['agency']}  year {report['year']}  template {report['template']}"
+               f"  kind {kind}")
+    failing = [c["rule"] for c in report.get("checks") or [] if c["status"] == "fail"]
+    click.echo(f"  checks: {len(report.get('checks') or [])}, failing: {', '.join(failing) or 'none'}")
     for flag in flags:
         click.echo(f"  flag: {flag}")
 

@@ -1,8 +1,15 @@
 """`nianbao ingest`: local files through the same stages a crawl uses, without Scrapy's
-engine (the stage classes take plain arguments; see pipelines/base.py)."""
+engine (the stage classes take plain arguments; see pipelines/base.py).
+
+A file's context is what the user states: `--source NAME` (a configured source: its name
+and, as the region, its title, e.g. 中卫市沙坡头区人民政府), `--region TEXT`, `--agency NAME`
+(the body, when the heading names none). The archive files a body by name and region,
+never by where a copy came from, so an ingested file joins the crawled copies of its report.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -16,10 +23,34 @@ from pipelines.parse import ParsePipeline
 from pipelines.store import ArchivePipeline
 
 
-def item_for_file(path: Path) -> DocumentItem:
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """What `ingest` was told about its files."""
+
+    source: str = "local"
+    region: str | None = None
+    agency: str | None = None
+
+
+def context_for(source: str | None, region: str | None, agency: str | None,
+                sources_file: Path | None = None) -> FileContext:
+    """`--source` is a configured source's name (ValueError if unknown); its title is the
+    region unless `--region` says otherwise."""
+    if source is None:
+        return FileContext(region=region, agency=agency)
+    from crawler.sources import load_sources
+
+    known = load_sources(sources_file)
+    if source not in known:
+        raise ValueError(f"unknown source {source!r} (configured: {', '.join(sorted(known)) or 'none'})")
+    return FileContext(source, region if region is not None else known[source].title, agency)
+
+
+def item_for_file(path: Path, context: FileContext = FileContext()) -> DocumentItem:
     stamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
     return DocumentItem(url=path.resolve().as_uri(), body=path.read_bytes(), fetched_at=stamp,
-                        filename=path.name, source="local", link_text=path.stem)
+                        filename=path.name, source=context.source, link_text=path.stem,
+                        region=context.region, agency_given=context.agency)
 
 
 class LocalRun:

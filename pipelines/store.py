@@ -12,6 +12,7 @@ from typing import Any
 
 from archive.crawlstate import CrawlState, Fetch
 from archive.db import Archive
+from archive.errors import InvalidRecord
 from archive.records import CopyRecord, ParsedCopy, Sighting
 from pipelines.base import STATS_PREFIX, Stats, archive_dir, handles_for, stat
 
@@ -19,6 +20,10 @@ logger = logging.getLogger(__name__)
 
 
 def _format(item: Any) -> str:
+    """The sniffed format; "pdf-ocr" when the PDF was read by OCR (it ranks below a text
+    layer when the archive picks a report's primary copy)."""
+    if getattr(item.document, "format", None) == "pdf-ocr":
+        return "pdf-ocr"
     notes = [n for n in item.notes if n.startswith("format:")]
     return notes[0].split(":", 1)[1] if notes else "unknown"
 
@@ -75,13 +80,26 @@ class ArchivePipeline:
                                         format=_format(item), filename=item.filename, seen_at=item.fetched_at))
             new_url = archive.add_sighting(sighting_of(item, self.run_id))
             self._remember(item)
-            report_id = None if item.duplicate else archive.save_parse(parsed_copy_of(item))
+            report_id = None if item.duplicate else self._save_parse(item)
         if item.duplicate:
             stat(self.stats, "sightings_new" if new_url else "sightings_again")
             logger.info("duplicate  %s  (same bytes as a stored copy)", item.url)
             return item
         self._log(item, report_id)
         return item
+
+    def _save_parse(self, item: Any) -> int | None:
+        """The parse, or (when the archive rejects its shape) the copy as failed, with why."""
+        try:
+            return self.archive.save_parse(parsed_copy_of(item))
+        except InvalidRecord as exc:
+            stat(self.stats, "rejected")
+            logger.warning("rejected   %s  %s", item.url, exc)
+            item.outcome.status, item.outcome.error = "failed", f"archive rejected the parse: {exc}"
+            self.archive.save_parse(ParsedCopy(sha256=item.sha256, status="failed",
+                                               error=item.outcome.error, region=item.region,
+                                               parser_version=item.outcome.parser_version))
+            return None
 
     def _remember(self, item: Any) -> None:
         """The crawl state's record of the URL (not for local files: they have no URL)."""

@@ -233,7 +233,7 @@ def test_failed_and_not_report_copies_are_counted(archive: Archive) -> None:
     archive.save_parse(ParsedCopy(other, "not_report"))
     archive.save_parse(parsed(good, make_report()))
     assert archive.counts() == {"reports": 1, "copies": 4, "sightings": 1, "parsed": 1,
-                                "failed": 1, "not_report": 1, "unparsed": 1}
+                                "failed": 1, "not_report": 1, "unparsed": 1, "related": 0}
     assert archive.failed_copies() == [{"sha256": bad, "filename": "bad.pdf",
                                         "error": "PDF has no text layer",
                                         "urls": ["http://gov/bad.pdf"]}]
