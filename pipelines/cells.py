@@ -9,7 +9,10 @@ import re
 import unicodedata
 
 DASH_MARKS = frozenset({"—", "——", "-", "--", "－", "–", "/", "／"})  # blanks drawn as a stroke
-BLANK_MARKS = DASH_MARKS | {"", "\\", "无", "空", "null", "NULL"}
+# A cell the source row does not have (a markdown row shorter than its table): blank, and
+# flagged by the mapper, since the figure was lost, not left blank.
+LOST = "\u2205"
+BLANK_MARKS = DASH_MARKS | {"", "\\", "无", "空", "null", "NULL", LOST}
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+\-]?\d+(\.\d+)?$")
 _THOUSANDS = re.compile(r"^[+\-]?\d{1,3}(,\d{3})+(\.\d+)?$")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from pipelines import template as T
 from pipelines.cells import normalise, parse_number
-from pipelines.digits import resolve_table
+from pipelines.digits import LIMIT, resolve_table, splits
 
 _LINE = re.compile(r"^(.*?[^\d\s.．、,，])\s*(\d+(?:\.\d+)?)$")
-_MAX_LABEL = 24  # longer text before the digits is a sentence broken after a number
+_MAX_LABEL = 80  # the longest printed label (（六）其他处理 1.…) with its group heading
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ def columns_of(table: str, key: str, template: str) -> tuple[str, ...]:
 def run_in_line(text: str, template: str) -> tuple[str, str, str] | None:
     """(table, key, digits) when a text line is a row label with its digits run together."""
     m = _LINE.match(normalise(text))
-    if not m or len(m.group(1)) > _MAX_LABEL or re.search(r"[，,。；;]|^(?:19|20)\d{2}", m.group(1)):
+    if not m or len(m.group(1)) > _MAX_LABEL or re.search(r"[。；;]|^(?:19|20)\d{2}", m.group(1)):
         return None
     found = row_key(m.group(1), template)
     n = len(columns_of(*found, template)) if found else 0
@@ -66,6 +66,29 @@ def is_run(values: list[str], n_columns: int) -> bool:
         return False
     token = figures[0]
     return (len(token) > 1 and token.startswith("0")) or (n_columns >= 3 and len(token) >= max(5, n_columns))
+
+
+def review_line(digits: str) -> list[tuple[tuple[int, ...], ...]]:
+    """Every cut of a whole table 四 line (three rows of five cells run together) in which
+    each row's four results add up to its total; at most LIMIT are examined."""
+    found: list[tuple[tuple[int, ...], ...]] = []
+    budget = [LIMIT]
+
+    def rows(rest: str, done: tuple[tuple[int, ...], ...]) -> None:
+        if len(done) == 3:
+            if not rest:
+                found.append(done)
+            return
+        for end in range(5, len(rest) - 5 * (2 - len(done)) + 1):
+            for cut in splits(rest[:end], 5):
+                budget[0] -= 1
+                if budget[0] < 0:
+                    return
+                if sum(cut[:4]) == cut[4]:
+                    rows(rest[end:], done + (cut,))
+
+    rows(digits, ())
+    return found if budget[0] >= 0 else found + [(), ()]  # over budget: never unique
 
 
 def resolve(runs: list[Run], known: dict[str, dict[str, dict[str, object]]], template: str
@@ -86,8 +109,9 @@ def resolve(runs: list[Run], known: dict[str, dict[str, dict[str, object]]], tem
         given.update({key: r.digits for key, r in mine.items()})
         res = resolve_table(given, template, table)
         for key, r in mine.items():
-            reason = res.reasons.get(key)
-            note = res.notes.get(key)
-            out[(table, key)] = (res.cells(key), f"{reason} ({r.where})" if reason else None,
+            reason, note, cells = res.reasons.get(key), res.notes.get(key), res.cells(key)
+            if reason and None in cells.values():  # not one split: none of the row's cells is known
+                cells = dict.fromkeys(cells)
+            out[(table, key)] = (cells, f"{reason} ({r.where})" if reason else None,
                                  f"{note} ({r.where})" if note else f"digits {r.digits!r} ({r.where})")
     return out

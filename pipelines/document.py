@@ -31,6 +31,7 @@ class TableBlock:
     index: int = 0  # 0-based table number in the document
     line: int | None = None
     exact_columns: bool = False
+    width: int | None = None  # cells of a markdown table's header row: shorter rows lost cells
 
 
 Block = TextBlock | TableBlock

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipelines import concat
 from pipelines import template as T
-from pipelines.cells import is_blank, is_number, is_value, normalise, note_of, parse_number
+from pipelines.cells import LOST, is_blank, is_number, is_value, normalise, note_of, parse_number
 from pipelines.document import Document, TableBlock, TextBlock
 
 Value = int | float | None
@@ -101,7 +101,7 @@ def _trimmed(row: Row) -> tuple[list[str], list[int]]:
     """Figures with the trailing blanks of a text-rebuilt row dropped (they are artefacts)."""
     values, cols = list(row.values), list(row.columns)
     if not row.exact:
-        while values and is_blank(values[-1]):
+        while values and is_blank(values[-1]) and values[-1] != LOST:
             values.pop()
             cols.pop()
     return values, cols
@@ -124,6 +124,8 @@ class _Builder:
             return self._blank_row(row, label, row.values, row.columns)
         found = concat.row_key(label, self.template) if label else None
         if found and concat.is_run(values, len(concat.columns_of(*found, self.template))):
+            if found[0] == "review_litigation" and len(normalise(values[0])) >= 15:
+                return self._put_review_run(normalise(values[0]), row)
             self.runs.append(concat.Run(*found, normalise(values[0]), row.where))
             return True
         active = T.match_row(label, T.ACTIVE_ROW_SPECS)
@@ -185,6 +187,19 @@ class _Builder:
             values, cols = values + [""] * pad, cols + [-1] * pad
         return self._assign("active_disclosure", key, names, values[-len(names):], cols[-len(names):], row)
 
+    def _put_review_run(self, digits: str, row: Row) -> bool:
+        """Table 四's whole line of fifteen cells run together: taken when one cut fits."""
+        cuts = concat.review_line(digits)
+        where = f"{row.where}, digits {digits!r}"
+        for i, key in enumerate(T.REVIEW_ROWS):
+            values = cuts[0][i] if len(cuts) == 1 else (None,) * 5
+            self.out.tables["review_litigation"][key].update(zip(T.REVIEW_COLUMNS, values))
+            for name in T.REVIEW_COLUMNS:
+                self.out.provenance[f"review_litigation/{key}/{name}"] = where
+        for key in T.REVIEW_ROWS if len(cuts) != 1 else ():
+            self.out.flag_row("review_litigation", key, T.REVIEW_COLUMNS, f"{len(cuts) or 'no'} ways to cut {where}")
+        return True
+
     def _put_review_line(self, row: Row, values: list[str], cols: list[int]) -> bool:
         values, cols = values[-15:], cols[-15:]
         for i, key in enumerate(T.REVIEW_ROWS):
@@ -229,6 +244,8 @@ class _Builder:
             where = f"{row.where} col {col + 1}" if col >= 0 else f"{row.where} (absent)"
             note = note_of(value) if value else None
             self.out.provenance[f"{path}/{name}"] = f"{where}, written {note!r}" if note else where
+            if value == LOST:
+                self.out.cell_flags[f"{path}/{name}"] = f"the source row has no cell here: a figure was lost ({row.where})"
         return True
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.cells import is_number, is_value
+from pipelines.cells import LOST, is_number, is_value
 from pipelines.document import Document, TableBlock, TextBlock
 
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
@@ -62,7 +62,7 @@ def _classify(line: str) -> tuple[str, list[str] | None]:
     if stripped.startswith("|") and stripped.count("|") >= 2:
         if _MD_SEPARATOR.match(stripped.replace(" ", "")):
             return "skip", None
-        return "row", _pipe_cells(stripped)
+        return "pipe", _pipe_cells(stripped)
     row = _space_row(stripped)
     if row is not None:
         return "row", row
@@ -79,10 +79,13 @@ def add_line(doc: Document, line: str, *, line_no: int | None = None, page: int 
     if kind == "skip":
         return
     last = doc.blocks[-1] if doc.blocks else None
-    if kind == "row" and cells is not None:
+    if kind in ("row", "pipe") and cells is not None:
         if not isinstance(last, TableBlock) or last.exact_columns or last.page != page:
-            last = TableBlock(rows=[], index=_table_count(doc), line=line_no, page=page)
+            last = TableBlock(rows=[], index=_table_count(doc), line=line_no, page=page,
+                              width=len(cells) if kind == "pipe" else None)
             doc.blocks.append(last)
+        if kind == "pipe" and last.width and len(cells) < last.width:
+            cells = cells + [LOST] * (last.width - len(cells))  # markdown rows fill from the left
         last.rows.append(cells)
         return
     doc.blocks.append(TextBlock(text=line.strip(), line=line_no, page=page))
