@@ -77,6 +77,7 @@ def add_line(doc: Document, line: str, *, line_no: int | None = None, page: int 
         return
     kind, cells = _classify(line)
     if kind == "skip":
+        _new_markdown_table(doc)
         return
     last = doc.blocks[-1] if doc.blocks else None
     if kind in ("row", "pipe") and cells is not None:
@@ -89,6 +90,20 @@ def add_line(doc: Document, line: str, *, line_no: int | None = None, page: int 
         last.rows.append(cells)
         return
     doc.blocks.append(TextBlock(text=line.strip(), line=line_no, page=page))
+
+
+def _new_markdown_table(doc: Document) -> None:
+    """A markdown separator: the row above it heads a new table, of its own width."""
+    last = doc.blocks[-1] if doc.blocks else None
+    if not isinstance(last, TableBlock) or not last.rows or last.exact_columns:
+        return
+    header = [c for c in last.rows.pop()]
+    while header and header[-1] == LOST:
+        header.pop()
+    if not last.rows:
+        doc.blocks.pop()
+    doc.blocks.append(TableBlock(rows=[header], index=_table_count(doc), line=last.line,
+                                 page=last.page, width=len(header)))
 
 
 def text_to_document(text: str) -> Document:
