@@ -19,6 +19,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "report_list": {"title": "报告一览", "description": "每份年度报告一行。搜索框：" + _SEARCH_HELP,
                     "fts_table": "reports_fts", "fts_pk": "fts_rowid",
                     "columns": {**_AGENCY_COLUMNS, "id": "报告编号", "failing_checks": "未通过校验数",
+                                "kind": "类型（report 年报，legacy 2019年前的年报）",
+                                "primary_reason": "采用该副本的理由",
                                 "fts_rowid": "检索键（年度<<32|编号）"},
                     "sort_desc": "fts_rowid"},
     "reports": {"title": "报告（全部字段）", "description": "规范化 JSON 的各字段；text 为检索文本。"
@@ -33,6 +35,12 @@ TABLES: dict[str, dict[str, Any]] = {
     "agency_names": {"title": "机关名称（原文写法）",
                      "columns": {"name": "原文名称", "year": "年度", "source": "来源",
                                  "column_url": "栏目网址", "sha256": "副本"}},
+    "related_documents": {"title": "相关文件（非年报）", "label_column": "title",
+                          "description": "年报编制通知、图解、法治政府建设报告、统计年报、政务公开工作要点："
+                          "不计入年报。",
+                          "columns": {"kind": "类型", "agency": "机关（原文）", "agency_id": "机关编号",
+                                      "year": "年度", "title": "标题", "text": "检索文本",
+                                      "sha256": "副本"}},
     "copies": {"title": "副本（原始文件）",
                "description": "每个不同的文件（按 sha256）一行；copies_view 有下载链接。"},
     "copies_view": {"title": "副本与下载", "columns": {**_AGENCY_COLUMNS,
@@ -41,7 +49,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "cells": {"title": "表格单元格（原始）", "description": "is_blank=1：原表为空白（不是 0）。"},
     "cells_view": {"title": "表格单元格（带中文标签）", "columns": {
         **_AGENCY_COLUMNS, "table_label": "表", "row_label": "行", "column_label": "列",
-        "value": "数值", "is_blank": "空白（1＝原表空白）", "provenance": "出处"}},
+        "value": "数值", "is_blank": "空白（1＝原表空白）", "provenance": "出处",
+        "flag": "存疑（原因）"}},
     "checks": {"title": "校验（勾稽关系）"},
     "checks_view": {"title": "校验（带机关与年度）", "columns": {
         **_AGENCY_COLUMNS, "rule": "规则", "status": "结果", "left": "左边", "right": "右边"}},
@@ -57,7 +66,8 @@ _VIEW_TITLES = {"applications": "三、收到和处理政府信息公开申请�
                 "review_litigation": "四、行政复议、行政诉讼情况（每行一项）"}
 for _table, _cols in COLUMNS.items():
     TABLES[f"{_table}_view"] = {"title": _VIEW_TITLES[_table], "columns": {
-        **_AGENCY_COLUMNS, "row_label": "项目", "row_key": "项目代码", **dict(_cols)}}
+        **_AGENCY_COLUMNS, "row_label": "项目", "row_key": "项目代码", **dict(_cols),
+        "flags": "存疑单元格（列：原因）"}}
 
 SEARCH_SQL = """select r.id as 报告, r.year as 年度, coalesce(a.region || a.name, r.agency) as 机关,
   r.agency as 原文机关名称, r.title as 标题, nianbao_snippet(r.text, :q) as 摘要
