@@ -33,6 +33,9 @@ _STATISTICS_PERIOD = re.compile(r"统计[^。]{0,24}?((?:19|20)\d{2})\s*年\s*(?
 _YEAR_OF_WORK = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:[，,]?\s*(?:本|我|全)[\u4e00-\u9fff]{0,8})?"
                            r"(?:政府|政务)?信息公开")
 _MAX_HEAD_LINES = 16
+# What infographics, readings and bracketed tags put before the body's name.
+_PREFIX = re.compile(r"^(?:关于|[【\[][^】\]]*[】\]]|(?:图解|图说|一图(?:读懂|看懂|了解|速览)|(?:政策)?解读)[:：]?)+")
+_LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 
 
 @dataclass(slots=True)
@@ -55,7 +58,8 @@ def agency_of(title: str | None) -> str | None:
     m = YEAR.search(title)
     before, after = (title[: m.start()], title[m.end():]) if m else (title, "")
     before = re.sub(r"(关于|[（(])$", "", before)
-    before = re.sub(r"^(?:关于|[【\[][^】\]]*[】\]])", "", before)
+    before = _PREFIX.sub("", before)
+    before = re.sub(r"(?<=.)关于.*$", "", before)  # "…办公厅关于做好" -> "…办公厅"
     if not m:
         before = _KIND.sub("", before)
     agency = before or _KIND.sub("", after)
@@ -86,8 +90,9 @@ def heading_title(doc: Document) -> str | None:
     lines = _head_lines(doc)
     for i, line in enumerate(lines):
         title = compact(line)
-        if not _REPORTISH.search(title) or len(title) > 60 or heading_number(line) is not None:
-            continue
+        if (not _REPORTISH.search(title) or len(title) > 60 or heading_number(line) is not None
+                or "。" in title or _LIST_ITEM.match(title)):
+            continue  # a sentence or a list item that mentions a report is no heading
         start = i
         while (start > 0 and i - start < 2 and not (YEAR.search(title) and agency_of(title))
                and _is_continuation(lines[start - 1])):
@@ -137,7 +142,8 @@ def _year_from(meta: Meta, doc: Document, text: str, hints: Hints) -> None:
     """The year the statistics cover: the title's, else the other titles', the statistics
     period, a 'YYYY年…信息公开' phrase of the first lines."""
     for source, candidate in [("title", meta.title)] + _title_candidates(doc, hints):
-        m = YEAR.search(compact(candidate)) if candidate and _REPORTISH.search(compact(candidate)) else None
+        usable = candidate and (source == "title" or _REPORTISH.search(compact(candidate)))
+        m = YEAR.search(compact(candidate)) if usable else None
         if m:
             meta.year, meta.sources["year"] = int(m.group(1)), source
             break
@@ -185,7 +191,7 @@ def read_metadata(doc: Document, text: str, hints: Hints | None = None) -> Meta:
     """Title, agency and year of a report, each with its source (see module docstring)."""
     hints = hints or Hints()
     meta = Meta()
-    own = compact(doc.meta.get("ArticleTitle") or doc.title_hint)
+    own = compact(doc.meta.get("ArticleTitle") or doc.title_hint or doc.meta.get("heading"))
     heading = heading_title(doc)
     if own and _REPORTISH.search(own) and YEAR.search(own):
         meta.title, meta.sources["title"] = own, "page title"  # cleaner than the body's lines

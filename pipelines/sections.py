@@ -19,15 +19,15 @@ _ITEM_START = re.compile(
     r"|[一二三四五六七八九十]是)"
 )
 _HEADINGS = {
-    1: r"总体情况",
+    1: r"总体情况|概述|基本情况|总体概况",
     2: r"主动公开",
     3: r"收到和处理|依申请公开",
     4: r"复议|诉讼",
     5: r"存在的?主要问题|改进情况",
     6: r"其他需要报告|其他事项",
 }
-_NUMERALS = "一二三四五六"
-_HEADING = re.compile(r"^([一二三四五六])\s*[、.．]\s*(.+)$")
+_NUMERALS = "一二三四五六七八九十"
+_HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．]\s*(.+)$")
 
 
 def clean_line(text: str) -> str:
@@ -40,20 +40,31 @@ def clean_line(text: str) -> str:
 def heading_split(text: str) -> tuple[int, str] | None:
     """(1..6, body text after the heading) when the line opens one of the six parts.
 
-    A heading stands alone ("一、总体情况") or begins a paragraph ("一、总体情况。2022年…"):
-    then the part's name must occur within the first characters and ends at 。/：/space.
+    The part is told by its name, not its numeral: reports insert parts of their own
+    (二、工作机制保障) and renumber the standard ones (五、…复议… for part 四). A heading
+    stands alone ("一、总体情况") or begins a paragraph ("一、总体情况。2022年…"): then the
+    part's name must occur within the first characters and ends at 。/：/space.
     """
     m = _HEADING.match(clean_line(text))
     if not m:
         return None
-    number = _NUMERALS.index(m.group(1)) + 1
+    numeral = _NUMERALS.index(m.group(1)[-1]) + 1 if len(m.group(1)) == 1 else 0
     rest = m.group(2).strip()
     if len(re.sub(r"\s+", "", rest)) <= 32:
-        return (number, "") if re.search(_HEADINGS[number], rest) else None
+        part = _part_named(rest, numeral)
+        return (part, "") if part else None
     head = re.match(r"^(.{2,30}?)(?:[。：:]|\s)\s*(.+)$", rest)
-    if head and re.search(_HEADINGS[number], head.group(1)):
-        return number, head.group(2).strip()
-    return None
+    part = _part_named(head.group(1), numeral) if head else None
+    return (part, head.group(2).strip()) if part and head else None
+
+
+def _part_named(name: str, numeral: int) -> int | None:
+    """The part whose name `name` is: the numeral's own part when its name fits, else the one
+    part whose name fits (None when none or several do)."""
+    fits = [n for n, pattern in _HEADINGS.items() if re.search(pattern, name)]
+    if numeral in fits:
+        return numeral
+    return fits[0] if len(fits) == 1 else None
 
 
 def heading_number(text: str) -> int | None:
