@@ -20,7 +20,7 @@ SEEDS_DIR = PACKAGE_DIR / "seeds"
 # The modules whose output is the site: editing one invalidates the cache by itself.
 BUILD_MODULES = ("build.py", "chrome.py", "layout.py", "manifest.py", "pdf.py", "render.py",
                  "texts.py")
-V2_MODULES = ("docs.py", "families.py", "v2.py", "v2_build.py", "v2_towns.py", "v2_trs.py")
+V2_MODULES = ("docs.py", "families.py", "v2.py", "v2_build.py", "v2_county.py", "v2_towns.py", "v2_trs.py")
 
 
 def seed_files() -> list[Path]:
