@@ -88,7 +88,9 @@ def _same_agency(archive: Archive, row: dict[str, Any], report: dict[str, Any]) 
                                    [row["id"]]).fetchone()[0]
     wanted = archive.db.execute("SELECT name, region FROM agencies WHERE id = ?",
                                 [agency_id]).fetchone()
-    region, core = agencies.split_name(name)
+    context = archive.db.execute("SELECT region FROM copies WHERE sha256 = ?",
+                                 [row["primary_sha256"]]).fetchone()
+    region, core = agencies.identity(name, context[0] if context else None)
     return wanted is not None and bool(wanted[0] == core) and agencies.regions_agree(
         str(wanted[1]), region)
 

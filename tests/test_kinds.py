@@ -202,3 +202,15 @@ def test_one_copy_is_the_only_parsed_copy_and_agreeing_copies_list_no_cells(tmp_
         archive.save_parse(ParsedCopy(add(archive, "b", "pdf"), "parsed", _report(5)))
         shown = archive.get_report(rid)
     assert shown["disagreements"] == [] and shown["primary_reason"].startswith("copies rank equal")
+
+
+def test_parse_explain_gives_the_kind_and_the_cell_flags(seeds_dir: Path) -> None:
+    import crawler.cli  # noqa: F401  (registers parse on the group)
+
+    seed = seeds_dir / "000_1ec810995bb02083.txt"
+    out = json.loads(run("parse", str(seed), "--explain", "--json").output)["_parse"]
+    assert out["kind"] == "report" and isinstance(out["cell_flags"], dict)
+    text = run("parse", str(seed), "--explain").output.splitlines()
+    assert text[1].endswith("kind report")
+    flagged = [line for line in text if line.startswith("  cell flag: ")]
+    assert flagged == [f"  cell flag: {c}: {why}" for c, why in sorted(out["cell_flags"].items())]
