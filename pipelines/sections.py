@@ -73,9 +73,16 @@ def heading_number(text: str) -> int | None:
     return split[0] if split else None
 
 
-def _joiner(prev: str, nxt: str) -> str | None:
-    """'' or ' ' to join `nxt` onto `prev`; None to start a new paragraph."""
-    if _SENTENCE_END.search(prev) or _ITEM_START.match(nxt):
+_WRAPPED = 25  # a line this long that ends mid-sentence was wrapped by the page, not ended
+
+
+def _joiner(prev: str, nxt: str, prev_line: str = "") -> str | None:
+    """'' or ' ' to join `nxt` onto `prev`; None to start a new paragraph. A line that opens
+    an item ("（二）", "2.", "一是") starts one, unless the line before was wrapped mid-sentence
+    (政策解读形式较为单 / 一、工作人员…: the 一 belongs to 单一)."""
+    if _SENTENCE_END.search(prev):
+        return None
+    if _ITEM_START.match(nxt) and len(prev_line) < _WRAPPED:
         return None
     if len(prev) <= 20 and _ITEM_START.match(prev):
         return None  # a short numbered sub-heading stands alone
@@ -86,15 +93,17 @@ def _joiner(prev: str, nxt: str) -> str | None:
 def join_lines(lines: list[str]) -> str:
     """Lines -> paragraphs separated by newlines, with in-sentence breaks removed."""
     paragraphs: list[str] = []
+    last = ""
     for raw in lines:
         line = clean_line(raw)
         if not line:
             continue
-        glue = _joiner(paragraphs[-1], line) if paragraphs else None
+        glue = _joiner(paragraphs[-1], line, last) if paragraphs else None
         if glue is None:
             paragraphs.append(line)
         else:
             paragraphs[-1] += glue + line
+        last = line
     return "\n".join(paragraphs)
 
 
