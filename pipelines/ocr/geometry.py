@@ -106,25 +106,27 @@ def labels_above(rows: list[Row], lines: list[list[Box]], height: float, rules: 
 
 def label_rows(rows: list[Row], lines: list[list[Box]], height: float, rules: Rules,
                opts: OcrOptions = OPTIONS) -> list[list[Box]]:
-    """A label-like line between table rows (a row just above and one just below) is a
-    row whose figures OCR lost: a row of blanks, never joined to a neighbour, unless it
-    plainly continues the label above (an open bracket or a trailing comma). Return the
-    lines left."""
-    rest, found = [], []
-    for line in lines:
-        cy = _cy(line)
-        above = max((r for r in rows if r.cy < cy), key=lambda r: r.cy, default=None)
-        below = min((r for r in rows if r.cy > cy), key=lambda r: r.cy, default=None)
-        if (above is None or below is None or cy - above.cy > opts.row_gap * height
-                or below.cy - cy > opts.row_gap * height or not _label_like(line, min(above.first_x, below.first_x), opts)):
-            rest.append(line)
-        elif _open(_text(above.label)):
-            above.label.extend(line)
-        else:
-            top, bottom = _band(cy, _cx(line), height, rules.horizontal, opts)
-            found.append(Row([], list(line), max(top, above.bottom), min(bottom, below.top)))
+    """Label-like lines between two table rows, spaced like rows, are rows whose figures
+    OCR lost: rows of blanks, never joined to a neighbour, unless one plainly continues the
+    label above it (a bracket left open, a trailing comma). Return the lines left."""
+    rest, found = list(lines), []
+    for above, below in zip(rows, rows[1:]):
+        between = sorted((ln for ln in rest if above.cy < _cy(ln) < below.cy), key=_cy)
+        ys = [above.cy, *map(_cy, between), below.cy]
+        if not between or any(b - a > opts.row_gap * height for a, b in zip(ys, ys[1:])) \
+                or not all(_label_like(ln, min(above.first_x, below.first_x), opts) for ln in between):
+            continue
+        prev = above
+        for line in between:
+            rest.remove(line)
+            if _open(_text(prev.label)):
+                prev.label.extend(line)
+                continue
+            top, bottom = _band(_cy(line), _cx(line), height, rules.horizontal, opts)
+            prev = Row([], list(line), max(top, above.bottom), min(bottom, below.top))
+            found.append(prev)
     rows.extend(found)
-    rows.sort(key=lambda r: r.top)
+    rows.sort(key=lambda r: r.cy)
     return rest
 
 
