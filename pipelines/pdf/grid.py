@@ -3,9 +3,12 @@
 The cells are what pdfplumber's "lines" strategy finds: the smallest boxes the lines close,
 a merged cell being one box. They are computed per group of touching edges, on the grid of
 the group's snapped lines (its slots joined across every boundary no line draws), so two
-tables on one page never snap each other's boundaries. pdfplumber's own table-finder
-functions fed with the same edges give the same cells only without their snapping, and
-take 3-4 times as long (see the README's benchmark notes), so this stays.
+tables on one page never snap each other's boundaries. pdfplumber's table-finder functions
+(`merge_edges`, `edges_to_intersections`, `intersections_to_cells`, `cells_to_tables`) fed
+with the same edges were measured against this: they snap across tables (two tables'
+boundaries 0.1-3 pt apart move), give identical cells only with snapping off, and take
+3.6 times as long (18.5 against 5.2 ms a page, `intersections_to_cells` being quadratic
+in the intersections), so the grid stays.
 """
 from __future__ import annotations
 
