@@ -151,6 +151,15 @@ class Archive:
                 **sightings.validators(s)})
         return True
 
+    def context_of(self, sha256: str) -> dict[str, Any]:
+        """What the copy's first sighting and its source said about it (link text, linking
+        page's title and publisher, region): a re-parse reads the copy in that context."""
+        row = self._one(
+            "SELECT s.link_text, s.page_title, s.publisher, c.region FROM copies c LEFT JOIN"
+            " sightings s ON s.sha256 = c.sha256 WHERE c.sha256 = ? ORDER BY s.first_seen, s.id"
+            " LIMIT 1", [sha256])
+        return dict(row) if row else {}
+
     # -- parses and reports ---------------------------------------------------------------
 
     def save_parse(self, p: ParsedCopy) -> int | None:

@@ -264,6 +264,14 @@ def m008_kinds_flags_related(db: Database) -> None:
     recreate_views(db)
 
 
+@migrations()
+def m009_sighting_context(db: Database) -> None:
+    """What the page around a sighting said about the copy (an attachment's linking page's
+    title and publisher), kept so that a re-parse reads the copy in the same context."""
+    db.execute("ALTER TABLE sightings ADD COLUMN page_title TEXT")
+    db.execute("ALTER TABLE sightings ADD COLUMN publisher TEXT")
+
+
 def recreate_views(db: Database) -> None:
     from .views import all_views, view_names
 

@@ -16,6 +16,8 @@ class Sighting:
     column: str | None = None
     referer: str | None = None
     link_text: str | None = None
+    page_title: str | None = None  # an attachment's: the title of the page that linked it
+    publisher: str | None = None  # who that page (or the page itself) says published it
     http_status: int | None = None
     content_type: str | None = None
     etag: str | None = None

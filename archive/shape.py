@@ -47,17 +47,18 @@ TEMPLATES = ("2019", "2021")
 
 
 def check_report(report: Any, kind: str = "report") -> dict[str, Any]:
-    """Raise `InvalidRecord` unless `report` has the canonical shape the archive relies on:
-    kind "report" has a template and tables; kind "legacy" (a pre-2019 report) may have
-    neither (template null, tables null)."""
+    """Raise `InvalidRecord` unless `report` has the canonical shape the archive relies on.
+    A template, when given, is 2019 or 2021; tables may be null: a legacy (pre-2019) report
+    has none of the templates', and a report whose tables were not found (published as
+    images, say) is still that body's report of the year, flagged by the parser."""
     if kind not in REPORT_KINDS:
         raise InvalidRecord(f"a parsed copy's kind must be one of {REPORT_KINDS}, not {kind!r}")
     if not isinstance(report, dict):
         raise InvalidRecord("a parsed copy needs a report dict")
-    if kind == "report" and (report.get("template") not in TEMPLATES
-                             or report.get("tables") is None):
-        raise InvalidRecord("a report of kind 'report' needs a template (2019 or 2021) and"
-                            " tables; a pre-2019 report is kind 'legacy'")
+    if report.get("template") not in (*TEMPLATES, None):
+        raise InvalidRecord(f"report template must be 2019, 2021 or null, not {report.get('template')!r}")
+    if kind == "report" and report.get("tables") is not None and report.get("template") is None:
+        raise InvalidRecord("a report with tables needs its template (2019 or 2021)")
     year = report.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise InvalidRecord(f"report year must be an integer, not {year!r}")

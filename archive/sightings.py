@@ -8,7 +8,8 @@ from .records import Sighting
 
 def context(s: Sighting) -> dict[str, Any]:  # where the link was: the first one is kept
     return {"source": s.source, "column_url": s.column, "referer": s.referer,
-            "link_text": s.link_text, "run_id": s.run_id}
+            "link_text": s.link_text, "page_title": s.page_title, "publisher": s.publisher,
+            "run_id": s.run_id}
 
 
 def validators(s: Sighting) -> dict[str, Any]:  # what the server said: the latest wins

@@ -20,7 +20,7 @@ from .records import ParsedCopy
 from .search import FTS_TABLE
 from .shape import report_key
 
-Reparse = Callable[[bytes, str], ParsedCopy]  # (bytes, name) -> the parser's verdict
+Reparse = Callable[[bytes, str, dict[str, Any]], ParsedCopy]  # (bytes, name, context) -> verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def _reparse_one(archive: Archive, row: dict[str, Any], reparse: Reparse) -> str
         data = archive.blobs.read(row["primary_sha256"])
     except BlobError as exc:
         return str(exc)
-    verdict = reparse(data, row["filename"] or row["url"] or "")
+    verdict = reparse(data, row["filename"] or row["url"] or "", archive.context_of(row["primary_sha256"]))
     if verdict.status != "parsed" or verdict.report is None:
         return f"copy {row['primary_sha256'][:12]} re-parses as {verdict.status}: {verdict.error}"
     report = verdict.report

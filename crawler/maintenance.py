@@ -22,20 +22,26 @@ from archive.verify import verify as verify_archive
 logger = logging.getLogger(__name__)
 
 
-def parse_bytes(data: bytes, name: str) -> ParsedCopy:
-    """The parser's verdict on archived bytes, as the crawl's stages would give it."""
+def parse_bytes(data: bytes, name: str, context: dict[str, Any] | None = None) -> ParsedCopy:
+    """The parser's verdict on archived bytes, as the crawl's stages would give it, in the
+    context the copy was seen in (Archive.context_of)."""
+    from pipelines.document import Hints
     from pipelines.errors import ExtractionError
     from pipelines.extract import extract
     from pipelines.parse import parse_safely
     from pipelines.reports import ParseOutcome
 
+    ctx = context or {}
+    hints = Hints(link_text=ctx.get("link_text"), page_title=ctx.get("page_title"),
+                  publisher=ctx.get("publisher"), region=ctx.get("region"))
     try:
-        outcome = parse_safely(extract(data, name))
+        outcome = parse_safely(extract(data, name), hints)
     except ExtractionError as exc:
         outcome = ParseOutcome(status="failed", error=str(exc))
     return ParsedCopy(sha256="0" * 64, status=outcome.status, report=outcome.report,
                       provenance=outcome.provenance, flags=outcome.flags, error=outcome.error,
-                      parser_version=outcome.parser_version)
+                      parser_version=outcome.parser_version, kind=outcome.kind,
+                      cell_flags=outcome.cell_flags)
 
 
 def reparse_all(archive: Archive) -> Counter[str]:
@@ -52,7 +58,7 @@ def reparse_all(archive: Archive) -> Counter[str]:
             counts["missing_blob"] += 1
             logger.warning("missing blob %s: not re-parsed", row["sha256"])
             continue
-        verdict = parse_bytes(data, row["filename"] or row["url"] or "")
+        verdict = parse_bytes(data, row["filename"] or row["url"] or "", archive.context_of(row["sha256"]))
         verdict.sha256 = row["sha256"]
         archive.save_parse(verdict)
         counts[verdict.status] += 1

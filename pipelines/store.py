@@ -32,6 +32,7 @@ def sighting_of(item: Any, run_id: int | None) -> Sighting:
     return Sighting(
         sha256=item.sha256, url=item.url, seen_at=item.fetched_at, source=item.source,
         column=item.column, referer=item.referer, link_text=item.link_text,
+        page_title=item.page_title, publisher=item.agency_hint,
         http_status=item.status, content_type=item.content_type, etag=item.etag,
         last_modified=item.last_modified, run_id=run_id,
     )

@@ -54,7 +54,8 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
         views = set(archive.db.view_names())
     assert applied[1:] == ["m002_agencies", "m003_exact_search_index", "m004_labels_and_views",
                            "m005_compact_cells", "m006_agency_name_indexes",
-                           "m007_views_without_row_reads", "m008_kinds_flags_related"]
+                           "m007_views_without_row_reads", "m008_kinds_flags_related",
+                         "m009_sighting_context"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id

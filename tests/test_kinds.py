@@ -81,15 +81,27 @@ def test_a_legacy_report_is_a_report_without_cells(root: Path) -> None:
     assert "legacy" in run("list", "--archive", str(root)).output
 
 
-def test_template_and_tables_may_be_null_for_kind_legacy_only(root: Path) -> None:
+def test_tables_need_their_template_and_a_parsed_copy_is_a_report(root: Path) -> None:
     with Archive.open(root) as archive:
         sha = add(archive, "pretend")
-        with pytest.raises(InvalidRecord, match="kind 'legacy'"):
-            archive.save_parse(ParsedCopy(sha, "parsed", legacy(), kind="report"))
+        with_tables = legacy(year=2022)
+        with_tables["tables"] = {"applications": {}}
+        with pytest.raises(InvalidRecord, match="needs its template"):
+            archive.save_parse(ParsedCopy(sha, "parsed", with_tables, kind="report"))
         with pytest.raises(InvalidRecord, match="kind"):
             archive.save_parse(ParsedCopy(sha, "parsed", legacy(), kind="notice"))
         assert archive.db.execute("SELECT status FROM copies WHERE sha256 = ?",
                                   [sha]).fetchone()[0] is None
+
+
+def test_a_report_whose_tables_were_not_found_is_still_its_years_report(root: Path) -> None:
+    with Archive.open(root) as archive:
+        sha = add(archive, "tables as images")
+        report_id = archive.save_parse(ParsedCopy(sha, "parsed", legacy(year=2022), kind="report"))
+        row = archive.db.execute("SELECT year, kind, template FROM reports WHERE id = ?",
+                                 [report_id]).fetchone()
+        cells = archive.db.execute("SELECT count(*) FROM cells WHERE report_id = ?", [report_id]).fetchone()[0]
+    assert tuple(row) == (2022, "report", None) and cells == 0
 
 
 def test_a_related_document_is_kept_apart_from_the_reports(root: Path) -> None:
