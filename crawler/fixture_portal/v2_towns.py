@@ -129,7 +129,7 @@ def add_vsb(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     pages = [VSB_FIRST] + [f"/vsb/xxgk/ndbg/{n}.htm" for n in (3, 2, 1)]
     specs = [  # page, seed, agency in the title, year, published, info id, attachment
         (0, "002", "沙坡头区宣和镇", 2023, "2024-01-22 09:00", 5101, False),
-        (1, "004", None, 2021, "2022-01-24 09:00", 5088, False),  # the title names no body
+        (1, "004", None, 2021, "2022-01-24 09:00", 5088, False),  # the title names no body: the page does
         (2, "003", "沙坡头区宣和镇", 2020, "2021-01-25 09:00", 5070, True),
         (3, "004", "沙坡头区宣和镇", 2022, "2023-01-30 09:00", 5052, False),
     ]
@@ -137,7 +137,7 @@ def add_vsb(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     for number, seed, agency, year, when, info, with_file in specs:
         doc = retitle(seeds[seed], agency, year)
         path, documents = vsb_detail(plan, doc, doc.title, when, info, with_file)
-        plan.reports.append(expected(doc, agency, "vsb", [path, *documents]))
+        plan.reports.append(expected(doc, agency or VSB_SITE, "vsb", [path, *documents]))
         entries[number].append(Link(doc.title, path, when[:10]))
     fazhi = "沙坡头区宣和镇2020年法治政府建设年度报告"
     path, _ = vsb_detail(plan, None, fazhi, "2021-01-10 09:00", 5040, False)
