@@ -96,11 +96,13 @@ def unpack(body: bytes, limits: Limits) -> tuple[list[Member], list[str]]:
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 skipped: list[str]) -> Member | None:
-    try:
-        with archive.open(info) as handle:  # bounded by the declared size, CRC checked
+    try:  # bounded by the declared size; reading to the end checks the member's CRC-32
+        with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-        skipped.append(f"unreadable {name!r}: {exc}")
+        crc = "CRC" in str(exc)
+        skipped.append(f"{name!r} fails its CRC-32 check (corrupt member)" if crc
+                       else f"unreadable {name!r}: {exc}")
         return None
     if len(data) > info.file_size:
         skipped.append(f"{name!r} larger than declared")
