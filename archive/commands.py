@@ -132,12 +132,27 @@ def plot(agency: str, archive_dir: Path, out: Path | None) -> None:
 @archive_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
-def serve(archive_dir: Path, host: str, port: int) -> None:
-    """Browse and search the archive in Datasette (read-only), with Chinese labels, canned
-    queries (coverage, failing checks, cross-year, year over year) and downloads of the
-    archived originals."""
+@click.option("--allow-sql", is_flag=True,
+              help="Let visitors run their own read-only SQL (capped in time, rows and memory);"
+              " off by default: canned queries, tables and search only.")
+def serve(archive_dir: Path, host: str, port: int, allow_sql: bool) -> None:
+    """Browse and search the archive in Datasette (read-only), with Chinese labels, report
+    and body pages, canned queries (coverage, failing checks, cross-year, year over year)
+    and the archived originals."""
     from .web import serve as run_server
 
     with open_existing(archive_dir) as archive:
+        check_port(host, port)
         click.echo(f"Serving {archive_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        run_server(archive_dir, archive, host, port)
+        run_server(archive_dir, archive, host, port, allow_sql=allow_sql)
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise ArchiveError unless `host:port` can be bound now."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise ArchiveError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

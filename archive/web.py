@@ -1,20 +1,32 @@
-"""`nianbao serve`: Datasette over the archive, read-only, with our plugin (webplugin.py)
-and metadata (metadata.py). We write no web framework of our own.
+"""`nianbao serve`: Datasette over the archive, read-only, with our plugin (webplugin.py),
+its pages (webpages.py, templates/) and metadata (metadata.py). We write no web framework of
+our own.
 
 Read-only: Datasette opens the file with `mode=ro` (a crawl may keep writing to the WAL
 archive meanwhile, so not `immutable`); no canned query writes. The archive is opened (and
 migrated) once before serving, by the normal `Archive.open`.
+
+Safe to expose (issue 11): arbitrary SQL is off unless `allow_sql` (Datasette's
+`default_allow_sql`): canned queries, tables, facets and search only. The metadata names
+no filesystem path (the plugin finds the blobs next to the database it serves), internal
+tables are hidden from the database page, and the report list is faceted.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from .db import BLOBS_DIR, DB_NAME, Archive
+from .db import DB_NAME, Archive
 from .metadata import metadata
 
 DATABASE = "archive"
 PLUGIN_NAME = "nianbao"
+PACKAGE = Path(__file__).parent
+# Tables a reader never needs on the database page (still reachable by URL).
+INTERNAL = ("cells", "checks", "labels", "copies", "sightings", "agency_names", "runs",
+            "reports_fts", "related_fts", "crawl_urls", "crawl_state", "migrations",
+            "_sqlite_migrations", "related_documents")
+FACETS = ["year", "region", "agency", "template", "kind"]
 
 
 def register_plugin() -> None:
@@ -26,7 +38,24 @@ def register_plugin() -> None:
         pm.register(webplugin, name=PLUGIN_NAME)
 
 
-def build(archive_dir: Path, archive: Archive) -> Any:
+def settings(allow_sql: bool) -> dict[str, Any]:
+    return {"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500,
+            "max_returned_rows": 1000, "default_allow_sql": allow_sql,
+            "allow_download": False, "suggest_facets": False}  # suggestions: ~1 s a page
+
+
+def site_metadata(span: list[int]) -> dict[str, Any]:
+    """metadata.py's metadata, without the blobs path, internal tables hidden, facets."""
+    meta = metadata(DATABASE, span, "")
+    meta["plugins"] = {PLUGIN_NAME: {"database": DATABASE}}
+    tables = meta["databases"][DATABASE]["tables"]
+    for name in INTERNAL:
+        tables.setdefault(name, {})["hidden"] = True
+    tables["report_list"]["facets"] = FACETS
+    return meta
+
+
+def build(archive_dir: Path, archive: Archive, allow_sql: bool = False) -> Any:
     """A Datasette instance over `archive_dir` (the archive must exist)."""
     from datasette.app import Datasette
 
@@ -34,18 +63,18 @@ def build(archive_dir: Path, archive: Archive) -> Any:
     years = [r[0] for r in archive.db.execute(
         "SELECT DISTINCT year FROM reports WHERE primary_sha256 IS NOT NULL ORDER BY year")]
     span = list(range(years[0], years[-1] + 1)) if years else []
-    meta = metadata(DATABASE, span, str((archive_dir / BLOBS_DIR).resolve()))
-    settings = {"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500,
-                "suggest_facets": False}  # suggestions cost ~1 s per page on 100,000 reports
-    return Datasette([str((archive_dir / DB_NAME).resolve())], metadata=meta,
-                     settings=settings, cors=False)
+    return Datasette([str((archive_dir / DB_NAME).resolve())], metadata=site_metadata(span),
+                     settings=settings(allow_sql), cors=False,
+                     template_dir=str(PACKAGE / "templates"),
+                     static_mounts=[("-/nianbao", str(PACKAGE / "static"))])
 
 
-def serve(archive_dir: Path, archive: Archive, host: str, port: int) -> None:
+def serve(archive_dir: Path, archive: Archive, host: str, port: int,
+          allow_sql: bool = False) -> None:
     import uvicorn
     from datasette.cli import run_sync
 
-    ds = build(archive_dir, archive)
+    ds = build(archive_dir, archive, allow_sql)
     archive.close()
     run_sync(ds.invoke_startup)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

@@ -5,7 +5,11 @@ download of archived originals, and links.
   `fts_table` = reports_fts) matches exactly, like `nianbao search`; `nianbao_match(q)`,
   `nianbao_snippet(text, q)` and `nianbao_agency_match(...)` serve the canned search query.
 - `/-/blob/<sha256>`: the exact bytes of an archived copy from the blob store, with its
-  sniffed content type and a Content-Disposition filename.
+  sniffed content type and a Content-Disposition filename; `/-/view/<sha256>` the same
+  bytes inline where that is safe (originals.py).
+- Safety (websafety.py): limits on every connection, `nosniff` on every response, and
+  /-/databases and /-/plugins without filesystem paths.
+- Pages (webpages.py): home, search, a report, a body.
 - Cells: `original` / `primary_sha256` link to the download, report ids to the report.
 """
 from __future__ import annotations
@@ -15,14 +19,14 @@ import re
 import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import agencies
+from . import agencies, originals, webpages, websafety
 from .blobs import BlobStore
+from .db import BLOBS_DIR
 from .errors import ArchiveError
 from .query import fts_expression, matches, parse_query
 from .search import snippet
@@ -71,6 +75,12 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("nianbao_snippet", 2, snippet_of, deterministic=True)
     conn.create_function("nianbao_agency_match", 4, agency_match, deterministic=True)
     conn.create_function("nianbao_contains", 2, contains, deterministic=True)
+    websafety.limit_connection(conn)
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def asgi_wrapper() -> Any:
+    return websafety.nosniff
 
 
 def contains(text: str | None, q: str | None) -> bool:
@@ -83,26 +93,49 @@ def contains(text: str | None, q: str | None) -> bool:
 
 @hookimpl  # type: ignore[untyped-decorator]
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/blob/(?P<sha256>[0-9a-f]{64})$", blob_view)]
+    return [(r"^/-/blob/(?P<sha256>[0-9a-f]{64})$", blob_view),
+            (r"^/-/view/(?P<sha256>[0-9a-f]{64})$", inline_view),
+            (r"^/-/databases(\.json)?$", _json_page(websafety.databases_json)),
+            (r"^/-/plugins(\.json)?$", _json_page(websafety.plugins_json)),
+            *webpages.routes()]
 
 
-def content_disposition(filename: str) -> str:
-    ascii_name = re.sub(r'[^A-Za-z0-9._-]', "_", filename) or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+def _json_page(fn: Any) -> Any:
+    async def view(datasette: Any) -> Response:
+        return Response.json(fn(datasette))
+    return view
+
+
+async def _original(datasette: Any, sha: str) -> tuple[bytes, str | None, str] | None:
+    """(bytes, mime, filename) of an archived copy, None when there is none."""
+    db = datasette.get_database(webpages.database_name(datasette))
+    row = (await db.execute("SELECT mime, filename, format FROM copies WHERE sha256 = ?",
+                            [sha])).first()
+    store = BlobStore(Path(db.path).parent / BLOBS_DIR)
+    if row is None or not store.has(sha):
+        return None
+    name = row["filename"] or f"{sha[:12]}.{row['format'] or 'bin'}"
+    return store.read(sha), row["mime"], name
 
 
 async def blob_view(datasette: Any, request: Any) -> Response:
     sha = request.url_vars["sha256"]
-    config = datasette.plugin_config("nianbao") or {}
-    db = datasette.get_database(config.get("database"))
-    row = (await db.execute("SELECT mime, filename, format FROM copies WHERE sha256 = ?",
-                            [sha])).first()
-    store = BlobStore(Path(config.get("blobs", "")))
-    if row is None or not store.has(sha):
+    found = await _original(datasette, sha)
+    if found is None:
         return Response.text(f"no archived copy {sha}", status=404)
-    name = row["filename"] or f"{sha[:12]}.{row['format'] or 'bin'}"
-    return Response(store.read(sha), content_type=row["mime"] or "application/octet-stream",
-                    headers={"Content-Disposition": content_disposition(name)})
+    data, mime, name = found
+    how = originals.download(mime, name)
+    return Response(data, content_type=how.content_type, headers=how.headers())
+
+
+async def inline_view(datasette: Any, request: Any) -> Response:
+    sha = request.url_vars["sha256"]
+    found = await _original(datasette, sha)
+    if found is None:
+        return Response.text(f"no archived copy {sha}", status=404)
+    data, mime, name = found
+    how = originals.view(mime, name, data)
+    return Response(data, content_type=how.content_type, headers=how.headers())
 
 
 @hookimpl  # type: ignore[untyped-decorator]
