@@ -16,7 +16,6 @@ import click
 
 from archive.cli import archive_option, cli, json_option, open_existing
 from pipelines.base import STATS_PREFIX
-from pipelines.errors import ExtractionError
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +121,30 @@ def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool,
     return settings
 
 
+def limit_options(fn: Any) -> Any:
+    """--timeout, --memory-mb, --workers: the per-document limits (pipelines/limits.py), also
+    read from EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS in the environment."""
+    from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+
+    options = [
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+                     envvar="EXTRACT_TIMEOUT", help="Seconds a document may take to read and parse."),
+        click.option("--memory-mb", type=click.IntRange(min=64), default=DEFAULT_MEMORY_MB, show_default=True,
+                     envvar="EXTRACT_MEMORY_MB", help="Memory a document's worker may use, in MB."),
+        click.option("--workers", type=click.IntRange(min=0), default=None, envvar="EXTRACT_WORKERS",
+                     help="Worker processes (default: one per core); 0: in-process, with NO limits."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _limits(timeout: float, memory_mb: int, workers: int | None) -> Any:
+    from pipelines.limits import Limits
+
+    return Limits(timeout, memory_mb) if workers is None else Limits(timeout, memory_mb, workers)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @archive_option
@@ -129,8 +152,9 @@ def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool,
               help="A configured source (crawler/sources.toml): its title is the files' region.")
 @click.option("--agency", metavar="NAME", help="The body, when a document's heading names none.")
 @click.option("--region", metavar="TEXT", help="The body's region, e.g. 中卫市沙坡头区.")
+@limit_options
 def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agency: str | None,
-           region: str | None) -> None:
+           region: str | None, timeout: float, memory_mb: int, workers: int | None) -> None:
     """Add local documents (HTML, PDF, DOCX, DOC, WPS, images, text) to the archive.
 
     A copy of a report that was crawled joins that report: a body is its name and region,
@@ -142,7 +166,8 @@ def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agenc
         context = context_for(source, region, agency)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    stats = LocalRun(str(archive_dir)).run(item_for_file(f, context) for f in files)
+    limits = _limits(timeout, memory_mb, workers)
+    stats = LocalRun(str(archive_dir), limits=limits).run(item_for_file(f, context) for f in files)
     _print_summary(stats, archive_dir)
     failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
     sys.exit(EXIT_PARTIAL if failed else EXIT_OK)
@@ -152,15 +177,18 @@ def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agenc
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @click.option("--explain", is_flag=True, help="Add the parser's flags and each cell's provenance.")
-def parse(file: Path, as_json: bool, explain: bool) -> None:
-    """Print the canonical JSON of one document, touching no archive."""
-    from pipelines.extract import extract
-    from pipelines.parse import parse_safely
+@limit_options
+def parse(file: Path, as_json: bool, explain: bool, timeout: float, memory_mb: int,
+          workers: int | None) -> None:
+    """Print the canonical JSON of one document, touching no archive.
 
-    try:
-        outcome = parse_safely(extract(file.read_bytes(), file.name))
-    except ExtractionError as exc:
-        raise click.ClickException(f"{file}: {exc}") from exc
+    The document is read in a worker process under --timeout and --memory-mb: past
+    either, it fails with the reason (exit 1)."""
+    from pipelines.limits import Workers
+    from pipelines.task import ParseTask
+
+    with Workers(_limits(timeout, memory_mb, workers), size=1) as pool:
+        outcome = pool.parse(file.read_bytes(), ParseTask(file.name)).outcome
     if outcome.status == "failed" or outcome.report is None:
         raise click.ClickException(f"{file}: {outcome.error}")
     report = dict(outcome.report)

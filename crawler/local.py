@@ -18,8 +18,8 @@ from crawler.items import DocumentItem
 from pipelines.base import DictStats
 from pipelines.dedup import DedupPipeline
 from pipelines.download import BlobPipeline
-from pipelines.extract import ExtractPipeline
-from pipelines.parse import ParsePipeline
+from pipelines.limits import Limits, Workers
+from pipelines.parse import ParseStage
 from pipelines.store import ArchivePipeline
 
 
@@ -56,14 +56,14 @@ def item_for_file(path: Path, context: FileContext = FileContext()) -> DocumentI
 class LocalRun:
     """The crawl's item pipeline, in order, for items that come from elsewhere."""
 
-    def __init__(self, archive_dir: str, target: str = "ingest") -> None:
+    def __init__(self, archive_dir: str, target: str = "ingest", limits: Limits | None = None) -> None:
         self.stats = DictStats()
         self.stages: list[Any] = [
             BlobPipeline(archive_dir, self.stats, self),
             DedupPipeline(archive_dir, self.stats, self),
-            ExtractPipeline(self.stats),
-            ParsePipeline(self.stats),
         ]
+        # One file at a time: one worker, under the per-document limits.
+        self.parser = ParseStage(self.stats, Workers(limits or Limits(), size=1))
         self.store = ArchivePipeline(archive_dir, self.stats, self, target=target)
 
     def run(self, items: Iterable[DocumentItem], on_item: Callable[[DocumentItem], None] | None = None) -> dict[str, Any]:
@@ -72,9 +72,10 @@ class LocalRun:
             for item in items:
                 for stage in self.stages:
                     item = stage.process_item(item)
-                self.store.process_item(item)
+                self.store.process_item(self.parser.parse_item(item))
                 if on_item:
                     on_item(item)
         finally:
+            self.parser.workers.close()
             self.store.close_spider()
         return self.stats.get_stats()

@@ -102,15 +102,20 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     ],
 }
 
-# Archive and pipelines (pipelines/*: store -> dedup -> extract -> parse -> archive).
+# Archive and pipelines (pipelines/*: store -> dedup -> extract + parse -> archive).
 ARCHIVE_DIR = "nianbao-data"
 ITEM_PIPELINES = {
     "pipelines.download.BlobPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
-    "pipelines.extract.ExtractPipeline": 300,
-    "pipelines.parse.ParsePipeline": 400,
+    # extract + parse in worker processes, awaited: the reactor keeps downloading meanwhile
+    "crawler.stages.CrawlParseStage": 400,
     "pipelines.store.ArchivePipeline": 500,
 }
+# Per-document limits (pipelines/limits.py): a document past either cap is archived as
+# failed with the reason, and the crawl goes on.
+EXTRACT_TIMEOUT = 120.0  # seconds of wall clock per document
+EXTRACT_MEMORY_MB = 1024  # data memory per worker process (RLIMIT_DATA)
+EXTRACT_WORKERS = None  # worker processes; None: one per core; 0: in-process, NO limits
 
 # Quiet INFO logs: no per-item lines, a stats line a minute. No listening ports: neither
 # the telnet console nor Scrapy 2.19's remote-control HTTP server (it runs code sent to it).

@@ -1,14 +1,13 @@
 """Bytes -> Document: one extractor per format, chosen by sniffing the bytes.
 
-`extract(data, name)` is the pure stage; `ExtractPipeline` wraps it for Scrapy.
+`extract(data, name)` is the pure stage; `pipelines.task.run_task` runs it with the parse,
+in a worker process under limits (`pipelines.limits`), for the crawl and every command.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from pipelines.base import stat
 from pipelines.document import Document
 from pipelines.errors import ExtractionError
 from pipelines.sniff import Kind, decode_text, sniff
@@ -73,34 +72,10 @@ def extract(data: bytes, name: str = "") -> Document:
         raise ExtractionError(f"unsupported format: {kind.format} ({kind.mime})")
     try:
         doc = extractor(data, kind)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):  # MemoryError: the worker's cap names the reason
         raise
     except Exception as exc:  # a stage edge: any reader failure becomes one clear reason
         logger.debug("extractor %s failed", kind.format, exc_info=True)
         raise ExtractionError(f"cannot read {kind.format}: {type(exc).__name__}: {exc}") from exc
     doc.format = doc.format if doc.format != "text" or kind.format == "text" else kind.format
     return doc
-
-
-class ExtractPipeline:
-    """Stage 3: bytes -> Document. A file that cannot be read is kept, with the reason."""
-
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler.stats)
-
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        if item.duplicate:
-            return item
-        try:
-            item.document = extract(item.body, item.filename or item.url)
-        except ExtractionError as exc:
-            from pipelines.reports import ParseOutcome
-
-            logger.warning("cannot read %s: %s", item.url, exc)
-            stat(self.stats, "extract_failed")
-            item.outcome = ParseOutcome(status="failed", error=str(exc))
-        return item

@@ -1,0 +1,210 @@
+"""Per-document limits: every task runs in a worker process with a wall-clock and a memory
+cap, so that one hostile file (a Flate bomb, a colspan bomb, a reader that never returns)
+costs at most the caps and the run goes on.
+
+The pool is pebble's ProcessPool: a task past its timeout has its worker killed and
+replaced. The memory cap is RLIMIT_DATA set in each worker (heap and private writable
+mappings), not RLIMIT_AS: onnxruntime reserves ~1.2 GB of address space to OCR a page
+with ~650 MB resident, so an address-space cap of 1 GiB would fail every scan while this
+one stops a bomb just the same (pdfium aborts, Python raises MemoryError). Workers start
+from a forkserver, never forked from a crawl's threaded reactor process. `workers=0`
+runs tasks in this process, without any limit (for debugging).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.task import ParseTask, TaskResult, failed, run_task
+
+DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
+DEFAULT_MEMORY_MB = 1024  # MB of data memory per worker
+
+
+class LimitExceeded(Exception):
+    """A task passed a cap or its worker died; the message is the one-line reason."""
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    workers: int = field(default_factory=_cores)  # 0: in this process, no limits
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Limits:
+        """From EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS (None: the default)."""
+        def get(name: str, default: Any, kind: Callable[[Any], Any]) -> Any:
+            value = settings.get(name)
+            return default if value in (None, "") else kind(value)
+
+        return cls(get("EXTRACT_TIMEOUT", DEFAULT_TIMEOUT, float),
+                   get("EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB, int),
+                   get("EXTRACT_WORKERS", _cores(), int))
+
+    def memory_reason(self, how: str = "") -> str:
+        return f"too large when decompressed: over the {self.memory_mb} MB memory cap{how}"
+
+    def reason_of(self, exc: BaseException) -> str:
+        """The one-line reason for a task the pool gave up on."""
+        code = getattr(exc, "exitcode", None)
+        if isinstance(exc, TimeoutError):
+            return f"timed out after {self.timeout:g} s"
+        if isinstance(exc, MemoryError):
+            return self.memory_reason()
+        if code is not None and -code in (signal.SIGABRT, signal.SIGKILL):
+            return self.memory_reason(f" (the reader was stopped by signal {-code})")
+        if code is not None and code < 0:
+            return f"reader crashed: signal {-code}"
+        if code is not None:
+            return f"reader exited with status {code}"
+        return f"worker error: {type(exc).__name__}: {exc}"
+
+
+def memory_cap() -> int | None:
+    """This process's memory cap in bytes (a worker's), or None when it has none."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def _init_worker(memory_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent decides
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (memory_mb << 20, hard))
+
+
+def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
+    """run_task, with a MemoryError under the worker's cap turned into the reason."""
+    try:
+        return run_task(data, task)
+    except MemoryError:
+        cap = memory_cap()
+        mb = f"{cap >> 20} MB " if cap else ""
+        return failed(f"too large when decompressed: over the {mb}memory cap")
+
+
+def _context() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipelines.task"])  # light: the readers load per format
+    return ctx
+
+
+class Workers:
+    """One run's pool (a crawl's, an ingest's, a command's): `call` schedules a function,
+    `parse`/`submit` a document; `abort` cancels what is in flight and kills the workers."""
+
+    def __init__(self, limits: Limits = Limits(), size: int | None = None) -> None:
+        self.limits = limits
+        self.size = max(1, min(limits.workers, size or limits.workers))
+        self.aborted = False
+        self._pool: Any = None
+        self._lock = threading.Lock()
+        self._inflight: dict[Future[Any], Future[Any]] = {}
+
+    def _pool_now(self) -> Any:
+        if self._pool is not None and not self._pool.active:  # broken: every worker died
+            self._stop(graceful=False)
+        if self._pool is None:
+            from pebble import ProcessPool
+
+            self._pool = ProcessPool(max_workers=self.size, initializer=_init_worker,
+                                     initargs=(self.limits.memory_mb,), context=_context())
+        return self._pool
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """fn(*args) in a worker; the future raises LimitExceeded(reason) past a cap, and is
+        cancelled by `abort`. fn must be importable by the worker (a module-level function)."""
+        outer: Future[Any] = Future()
+        if self.limits.workers == 0:
+            return _inline(outer, fn, args)
+        with self._lock:
+            if self.aborted:
+                outer.cancel()
+                return outer
+            inner = self._pool_now().schedule(fn, args=args, timeout=self.limits.timeout)
+            self._inflight[inner] = outer
+        inner.add_done_callback(self._settle)
+        return outer
+
+    def _settle(self, inner: Future[Any]) -> None:
+        with self._lock:
+            outer = self._inflight.pop(inner, None)
+        if outer is None or outer.done():
+            return
+        if inner.cancelled():
+            outer.cancel()
+        elif (exc := inner.exception()) is not None:
+            outer.set_exception(LimitExceeded(self.limits.reason_of(exc)))
+        else:
+            outer.set_result(inner.result())
+
+    def submit(self, data: bytes, task: ParseTask) -> Future[Any]:
+        return self.call(parse_in_worker, data, task)
+
+    def parse(self, data: bytes, task: ParseTask) -> TaskResult:
+        """The task's result, waiting for it (raises CancelledError after `abort`)."""
+        return result_of(self.submit(data, task))
+
+    def abort(self) -> None:
+        """Cancel every task in flight and kill the workers: a run is stopping."""
+        with self._lock:
+            self.aborted = True
+            inflight = list(self._inflight)
+        for inner in inflight:
+            inner.cancel()
+        self._stop(graceful=False)
+
+    def close(self) -> None:
+        self._stop(graceful=True)
+
+    def _stop(self, graceful: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close() if graceful else pool.stop()
+            pool.join()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def result_of(future: Future[Any]) -> TaskResult:
+    """A submitted parse's result; a cap or a dead worker as a failed outcome."""
+    try:
+        return future.result()
+    except LimitExceeded as exc:
+        return failed(str(exc))
+
+
+def _inline(outer: Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -> Future[Any]:
+    try:
+        outer.set_result(fn(*args))
+    except MemoryError:
+        outer.set_exception(LimitExceeded("out of memory (in-process: no memory cap)"))
+    return outer
+
+
+def workers_for(owner: Any, limits: Limits | None = None) -> Workers:
+    """The run's shared pool, kept on the crawler (or the local runner) object."""
+    workers = getattr(owner, "_nianbao_workers", None)
+    if workers is None:
+        workers = Workers(limits or Limits())
+        setattr(owner, "_nianbao_workers", workers)
+    return workers
+
+
+__all__ = ["CancelledError", "LimitExceeded", "Limits", "Workers", "memory_cap", "result_of",
+           "workers_for"]
