@@ -149,10 +149,12 @@ def serve(archive_dir: Path, host: str, port: int, allow_sql: bool) -> None:
 
 def check_port(host: str, port: int) -> None:
     """Raise ArchiveError unless `host:port` can be bound now."""
+    import os
     import socket
 
     try:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise ArchiveError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise ArchiveError(f"cannot serve on {host}:{port}: {why}") from None

@@ -28,7 +28,7 @@ from . import agencies, originals, webpages, websafety
 from .blobs import BlobStore
 from .db import BLOBS_DIR
 from .errors import ArchiveError
-from .query import fts_expression, matches, parse_query
+from .query import fts_error, fts_expression, matches, parse_query
 from .search import snippet
 from .tokens import SENTINEL
 
@@ -39,11 +39,12 @@ _MARK = re.compile(r"【(.*?)】", re.S)
 
 
 def match_expression(q: str | None) -> str:
-    """The exact FTS5 expression for a user's query; an empty query matches nothing."""
+    """The exact FTS5 expression for a user's query; an empty query matches nothing; a
+    malformed one (`低保 OR`) makes the search fail with its reason, not 0 hits."""
     try:
         return fts_expression(parse_query(q)) if q and q.strip() else NOTHING
-    except ArchiveError:
-        return NOTHING
+    except ArchiveError as exc:
+        return fts_error(str(exc))
 
 
 def snippet_of(text: str | None, q: str | None) -> str:
@@ -147,7 +148,7 @@ def render_cell(value: Any, column: str, table: str | None, database: str,
         return Markup(f'<a href="{href}" class="nianbao-original">下载原件</a> '
                       f'<code>{value[:12]}</code>')
     if isinstance(value, int) and _links_report(table, column):
-        href = datasette.urls.row(database, "reports", str(value))
+        href = datasette.urls.path(f"/-/report/{value}")
         return Markup(f'<a href="{href}" class="nianbao-report">{value}</a>')
     if column == "摘要" and isinstance(value, str):
         return Markup(_MARK.sub(r"<mark>\1</mark>", html.escape(value)))

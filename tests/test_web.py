@@ -1,9 +1,13 @@
 """`nianbao serve`: a real server (a `nianbao serve` child on 127.0.0.1), real HTTP, and a
 real browser (Playwright driving Debian's Chromium): search, open a report, download its
-original. The two browser tests are the slow ones (a few seconds)."""
+original; and that the UI is safe to expose (issue 11): arbitrary SQL off by default and
+capped when on, no filesystem path shown, nosniff everywhere, originals inline only when
+safe. The browser tests are the slow ones (a few seconds). The report, body and search
+pages are tested in test_report_page.py."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,22 +35,38 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(root: Path, log_path: Path, *options: str) -> Iterator[str]:
+    """`nianbao serve` on `root` in a child process; yields its base URL."""
+    port = free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--archive",
+                                 str(root), "--port", str(port), *options],
+                                stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, proc)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     tmp = tmp_path_factory.mktemp("web")
     root = sample_archive(tmp / "data")
-    port = free_port()
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--archive", str(root),
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, proc)
+    with serving(root, tmp / "serve.log") as base:
         yield base, root
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+
+
+@pytest.fixture(scope="module")
+def sql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The same archive served with --allow-sql."""
+    tmp = tmp_path_factory.mktemp("web-sql")
+    root = sample_archive(tmp / "data")
+    with serving(root, tmp / "serve.log", "--allow-sql") as base:
+        yield base, root
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:
@@ -104,8 +125,8 @@ def test_canned_search_with_filters_and_snippets(server) -> None:
     assert rows(base, "/archive/search.json", q="", year="", agency="") == []
 
 
-def test_sql_functions_for_your_own_queries(server) -> None:
-    base, root = server
+def test_sql_functions_for_your_own_queries(sql_server) -> None:
+    base, root = sql_server
     sql = ("select count(*) as n from reports where nianbao_contains(text, '低保 -东园')"
            " and fts_rowid in (select rowid from reports_fts where reports_fts match"
            " nianbao_match('低保'))")
@@ -137,8 +158,8 @@ def test_blob_download_serves_the_archived_bytes(server) -> None:
     assert get(base, "/-/blob/" + "0" * 64)[0] == 404
 
 
-def test_the_archive_is_served_read_only(server) -> None:
-    base, root = server
+def test_the_archive_is_served_read_only(sql_server) -> None:
+    base, root = sql_server
     status, _, _ = get(base, "/archive.json", sql="update reports set title = 'x'")
     assert status == 400
     with Archive.open(root) as archive:
@@ -164,7 +185,7 @@ def test_browser_search_open_report_download_original(server, page, tmp_path: Pa
     page.wait_for_url("**_search=*")
     assert "2 rows where search matches" in page.inner_text("body")
     page.click("a.nianbao-report >> nth=0")  # the newest: 柔远镇 2023
-    page.wait_for_url("**/archive/reports/*")
+    page.wait_for_url("**/-/report/*")
     assert "沙坡头区柔远镇人民政府2023年政府信息公开工作年度报告" in page.inner_text("body")
     with page.expect_download() as info:
         page.click("a.nianbao-original")
@@ -187,3 +208,117 @@ def test_browser_canned_search_highlights(server, page) -> None:
     marks = page.locator("mark").all_inner_texts()
     assert marks and set(marks) == {"信访"}
     assert "东园镇" not in page.locator("table.rows-and-columns").inner_text()
+
+
+# Safe to expose (issue 11)
+
+def test_arbitrary_sql_is_off_by_default(server) -> None:
+    base, _ = server
+    assert get(base, "/archive.json", sql="select 1")[0] == 403
+    assert get(base, "/archive", sql="select 1")[0] == 403
+    assert rows(base, "/archive/failing_checks.json")  # canned queries still answer
+
+
+@pytest.mark.parametrize("sql", ["select zeroblob(50000000)",
+                                 "select length(randomblob(300000000))",
+                                 "select hex(zeroblob(10000000))"])
+def test_huge_values_fail_at_once_and_small(sql_server, sql: str) -> None:
+    base, _ = sql_server
+    status, _, body = get(base, "/archive.json", sql=sql)
+    assert status == 400 and len(body) < 2000
+    assert json.loads(body)["error"] == "string or blob too big"
+
+
+def test_many_large_rows_stop_at_the_result_budget(sql_server) -> None:
+    base, _ = sql_server  # 1,000 rows of 10 MB: 10 GB if nothing stopped it
+    sql = ("with recursive r(n, x) as (select 1, zeroblob(10000000) union all"
+           " select n + 1, x from r where n < 1000) select n, x from r")
+    status, _, body = get(base, "/archive.json", sql=sql)
+    assert status == 400 and len(body) < 2000
+    assert json.loads(body)["error"].startswith("results too large")
+    assert rows(base, "/archive.json", sql="select 2 as two") == [{"two": 2}]  # still serving
+
+
+PAGES = ["/", "/-/search?q=%E4%BD%8E%E4%BF%9D", "/-/report/1", "/-/body/1", "/archive",
+         "/archive/report_list", "/archive/reports/1", "/archive/copies_view",
+         "/-/databases.json", "/-/databases", "/-/metadata.json", "/-/plugins.json",
+         "/-/settings.json", "/-/versions.json", "/archive.json", "/archive/coverage",
+         "/archive/reports.json?sql=select%201", "/-/view/" + "0" * 64, "/nothing-here"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_shows_a_filesystem_path_and_every_one_is_nosniff(server, path: str) -> None:
+    base, root = server
+    status, headers, body = get(base, path)
+    text = body.decode("utf-8", "replace")
+    assert str(root.resolve()) not in text and str(root) not in text
+    assert not re.search(r"/(tmp|root|home|usr)/", text), re.search(r"/(tmp|root|home|usr)/.{40}", text)
+    assert headers["x-content-type-options"] == "nosniff", status
+
+
+def test_databases_json_lists_the_archive_without_its_path(server) -> None:
+    base, _ = server
+    status, _, body = get(base, "/-/databases.json")
+    assert status == 200
+    assert [d["name"] for d in json.loads(body)] == ["archive"]
+    assert all("path" not in d for d in json.loads(body))
+
+
+def _copy(root: Path, fmt: str) -> tuple[str, bytes, str]:
+    with Archive.open(root) as archive:
+        sha, name = archive.db.execute(
+            "SELECT sha256, filename FROM copies WHERE format = ? ORDER BY sha256",
+            [fmt]).fetchone()
+        return sha, archive.blobs.read(sha), name
+
+
+def test_a_pdf_original_opens_inline(server) -> None:
+    base, root = server
+    sha, data, name = _copy(root, "pdf")
+    status, headers, body = get(base, f"/-/view/{sha}")
+    assert status == 200 and body == data
+    assert headers["content-type"] == "application/pdf"
+    assert headers["Content-Disposition"].startswith(f'inline; filename="{name}"')
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_html_original_is_shown_as_text_never_as_html(server) -> None:
+    base, root = server
+    sha, data, name = _copy(root, "html")
+    status, headers, body = get(base, f"/-/view/{sha}")
+    assert status == 200 and body == data
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+    assert headers["Content-Disposition"].startswith("inline;")
+    status, headers, body = get(base, f"/-/blob/{sha}")  # the download keeps its type
+    assert headers["content-type"] == "text/html" and headers["Content-Disposition"].startswith(
+        "attachment;")
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("mime, data, kind, disposition", [
+    ("application/pdf", b"%PDF-1.4", "application/pdf", "inline"),
+    ("image/png", b"\x89PNG", "image/png", "inline"),
+    ("text/html", "<p>年报</p>".encode("gb18030"), "text/plain; charset=gb18030", "inline"),
+    ("text/plain", "年报".encode(), "text/plain; charset=utf-8", "inline"),
+    ("image/svg+xml", b"<svg/>", "image/svg+xml", "attachment"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+    ("application/msword", b"\xd0\xcf", "application/msword", "attachment"),
+    (None, b"?", "application/octet-stream", "attachment"),
+])
+def test_inline_only_for_safe_types(mime, data, kind, disposition) -> None:
+    from archive.originals import view
+
+    how = view(mime, "报告.x", data)
+    assert (how.content_type, how.disposition) == (kind, disposition)
+    assert how.headers()["Content-Disposition"].startswith(disposition + ";")
+
+
+def test_serve_on_a_busy_port_says_so_before_serving(server, tmp_path: Path) -> None:
+    base, root = server
+    port = base.rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "crawler.cli", "serve", "--archive", str(root),
+                           "--port", port], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Serving" not in done.stderr
+    assert done.stderr.strip() == f"Error: cannot serve on 127.0.0.1:{port}: Address already in use"
