@@ -6,8 +6,12 @@
 - ``a OR b``: either; OR binds tighter than AND, so ``低保 信访 OR 上访`` is
   低保 AND (信访 OR 上访).
 - ``NOT a`` or ``-a``: must not be contained.
-- ``AND``/``OR``/``NOT`` are operators only in upper case, between operands (``NOT`` before
-  one); elsewhere, or quoted (``"OR"``), they are plain terms. A lone ``-`` is a term.
+- ``AND``/``OR``/``NOT`` in upper case are operators: ``AND``/``OR`` need a term on each
+  side, ``NOT`` one after it. Quoted (``"OR"``) or in lower case they are plain terms.
+- A query that says nothing it could mean is an error (`QueryError`, one line), never a
+  silent 0 hits: an empty query, an operator without its terms (``低保 OR``, ``OR OR``,
+  ``NOT``), a lone ``-`` (quote it, ``"-"``, to find a dash), a ``"`` that opens a
+  phrase and never closes it (a lone ``"``, opening nothing, is the character itself).
 
 No parentheses: a plain query that contains brackets, like ``(一)``, stays a plain term.
 """
@@ -50,28 +54,48 @@ def _lex(text: str) -> list[_Token]:
     return tokens
 
 
-def _is_op(tokens: list[_Token], i: int) -> str | None:
-    tok = tokens[i]
-    if tok.literal or tok.text not in _OPERATORS:
-        return None
-    has_next = i + 1 < len(tokens)
-    if tok.text == "NOT":
-        return "NOT" if has_next else None
-    return tok.text if has_next and i > 0 else None
+class QueryError(ArchiveError):
+    """A query that cannot mean anything; the message says why and how to write it."""
+
+
+def _op(tok: _Token | None) -> str | None:
+    return tok.text if tok is not None and not tok.literal and tok.text in _OPERATORS else None
+
+
+def _check(tokens: list[_Token]) -> None:
+    """Every operator has its terms; no lone dash; every phrase closed."""
+    for i, tok in enumerate(tokens):
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.text.startswith('"') and len(tok.text) > 1:  # `"依申请 公开`: never closed
+            raise QueryError('search query: a " is not closed (a phrase is "…")')
+        if not tok.literal and tok.text == "-":
+            raise QueryError('search query: a lone "-" excludes nothing (write -信访;'
+                             ' quote it, "-", to find a dash)')
+        op = _op(tok)
+        if op == "NOT" and (after is None or _op(after)):
+            raise QueryError("search query: NOT needs a term after it (quote it, \"NOT\","
+                             " to find the word)")
+        if op in ("AND", "OR") and (before is None or _op(before) or after is None
+                                    or _op(after) in ("AND", "OR")):
+            raise QueryError(f"search query: {op} needs a term on each side (quote it,"
+                             f" \"{op}\", to find the word)")
 
 
 def parse_query(text: str) -> Query:
-    """Raise `ArchiveError` for an empty query. White space only is one literal term."""
+    """Raise `QueryError` for a query that cannot mean anything (module docstring).
+    White space only is one literal term."""
     if not text:
-        raise ArchiveError("empty search query")
+        raise QueryError("empty search query")
     tokens = _lex(text)
     if not tokens and text.strip() == "":
         return Query(((text,),))
+    _check(tokens)
     groups: list[list[str]] = []
     excluded: list[str] = []
     join = last_positive = False
     for i, tok in enumerate(tokens):
-        op = _is_op(tokens, i)
+        op = _op(tok)
         if op == "NOT":
             tokens[i + 1].negated = tokens[i + 1].literal = True
         elif op == "OR":
@@ -80,7 +104,7 @@ def parse_query(text: str) -> Query:
             _add(tok, groups, excluded, join)
             join, last_positive = False, not tok.negated
     if not groups and not excluded:
-        raise ArchiveError("empty search query")
+        raise QueryError("empty search query")
     return Query(tuple(tuple(g) for g in groups), tuple(excluded))
 
 
@@ -91,6 +115,18 @@ def _add(tok: _Token, groups: list[list[str]], excluded: list[str], join: bool) 
         groups[-1].append(tok.text)
     else:
         groups.append([tok.text])
+
+
+_FULLWIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F) if not chr(c).isalnum() and c != 0x5F}
+_FULLWIDTH[0x20] = 0x3000
+
+
+def fts_error(message: str) -> str:
+    """An FTS5 expression whose only effect is SQLite's error "no such column: <message>":
+    how a web search (a MATCH inside SQL, archive/webplugin.py) shows why a query is wrong
+    instead of 0 hits. Column names are FTS5 barewords (letters, digits, _, any non-ASCII),
+    so ASCII punctuation and spaces become their full-width forms (NFKC turns them back)."""
+    return "{" + message.translate(_FULLWIDTH) + "} : x"
 
 
 def fts_expression(query: Query, agency_ids: list[int] | None = None) -> str:

@@ -3,16 +3,22 @@ agency (the resolved identity, whatever name it was written under), region, temp
 from __future__ import annotations
 
 import random
+import re
+import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from archive.db import Archive
+from archive.cli import cli
 from archive.errors import ArchiveError
-from archive.query import Query, matches, parse_query
+from archive.query import Query, QueryError, matches, parse_query
 from archive.search import search
 from archive.synthetic import canonical_report, store_report
+from archive.webplugin import prepare_connection
 
 WORDS = ["低保", "信访", "公开", "申请", "救助", "依申请公开", "行政复议", "A", "a", "。"]
 SPT = "http://www.spt.gov.cn/xxgk/bmxxgkml/dyz/xxgknb/"  # 东园镇's own column
@@ -46,8 +52,11 @@ def test_parse_query_structure() -> None:
     assert parse_query("低保 信访 OR 上访 -救助") == Query((("低保",), ("信访", "上访")), ("救助",))
     assert parse_query('"依申请 公开" NOT 信访') == Query((("依申请 公开",),), ("信访",))
     assert parse_query("a AND b") == Query((("a",), ("b",)))
-    assert parse_query("OR") == Query((("OR",),))  # an operator with no operands is a term
-    assert parse_query('"NOT" -') == Query((("NOT",), ("-",)))
+    assert parse_query('"OR" or') == Query((("OR",), ("or",)))  # quoted or lower case: terms
+    assert parse_query('"NOT" "-"') == Query((("NOT",), ("-",)))
+    assert parse_query("a AND NOT b") == Query((("a",),), ("b",))
+    assert parse_query('" 低保') == Query((('"',), ("低保",)))  # a lone " opens no phrase
+    assert parse_query('" 低保"') == Query(((" 低保",),))
     assert parse_query("(一) 2019-2020") == Query((("(一)",), ("2019-2020",)))
     assert parse_query("x -a OR b") == Query((("x",), ("b",)), ("a",))
     for empty in ("", '""', '-""'):
@@ -119,3 +128,56 @@ def test_region_filter(towns) -> None:
     assert len(ids(archive, "年", region="沙坡头区")) == 10
     assert ids(archive, "年", region="海原县") == set()
     assert ids(archive, "年", agency="东园镇", region="贺兰县") == set()
+
+
+BAD_QUERIES = {
+    "低保 OR": "OR needs a term on each side",
+    "OR 低保": "OR needs a term on each side",
+    "OR": "OR needs a term on each side",
+    "OR OR": "OR needs a term on each side",
+    "低保 OR OR 信访": "OR needs a term on each side",
+    "低保 AND": "AND needs a term on each side",
+    "低保 OR AND 信访": "OR needs a term on each side",
+    "NOT": "NOT needs a term after it",
+    "低保 NOT": "NOT needs a term after it",
+    "NOT OR 低保": "NOT needs a term after it",
+    "-": 'a lone "-" excludes nothing',
+    "低保 - 信访": 'a lone "-" excludes nothing',
+    '"依申请 公开': 'a " is not closed',
+    '低保 "信访" "公开': 'a " is not closed',
+    '-"信访': 'a " is not closed',
+    "": "empty search query",
+    '""': "empty search query",
+}
+
+
+@pytest.mark.parametrize("query", sorted(BAD_QUERIES))
+def test_a_query_that_means_nothing_is_an_error(query: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(BAD_QUERIES[query])):
+        parse_query(query)
+
+
+@pytest.mark.parametrize("query", ["低保 OR", "-", "OR OR", '"依申请 公开', "NOT"])
+def test_cli_search_says_why_in_one_line(towns, query: str) -> None:
+    archive, _ = towns
+    result = CliRunner().invoke(cli, ["search", "--archive", str(archive.root), query])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in result.output
+    assert BAD_QUERIES[query] in lines[0]
+
+
+@pytest.mark.parametrize("query", ["低保 OR", "-", '"依申请 公开'])
+def test_web_search_fails_with_the_reason_not_zero_hits(towns, query: str) -> None:
+    """The web UI's searches (Datasette's box and the canned query) MATCH what
+    match_expression returns: a bad query must make SQLite fail with its reason."""
+    archive, _ = towns
+    conn = sqlite3.connect(archive.root / "archive.db")
+    prepare_connection(conn)
+    sql = "SELECT rowid FROM reports_fts WHERE reports_fts MATCH nianbao_match(?)"
+    with pytest.raises(sqlite3.OperationalError) as failure:
+        conn.execute(sql, [query]).fetchall()
+    assert BAD_QUERIES[query] in unicodedata.normalize("NFKC", str(failure.value))
+    assert len(conn.execute(sql, ["低保 OR 信访"]).fetchall()) > 0
+    assert conn.execute(sql, [""]).fetchall() == []  # an empty box lists nothing, no error
+    conn.close()
