@@ -1,27 +1,23 @@
-"""Crawl-wide components: the crawl job in the archive's crawl state (resume, removal of
-documents gone from their listing page, the final run record), robots.txt Crawl-delay as
-the host's download delay, and an AutoThrottle that never goes below that delay."""
+"""Crawl-wide components: the owner of the crawl's state handle (crawlstate/handle.py: the
+job, resume, removal of documents gone from their listing page, the one run record, the
+WARC files), robots.txt Crawl-delay as the host's download delay, and an AutoThrottle that
+never goes below that delay."""
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 
-from archive.crawlstate import CrawlState, Job
-from archive.db import Archive
-from pipelines.base import STATS_PREFIX, archive_dir, handles_for
-from pipelines.store import finish_crawl_run
+from crawlstate.handle import HANDLE_REQUESTED, CrawlStateHandle, Options, handle_of
+from pipelines.base import STATS_PREFIX
 
 logger = logging.getLogger(__name__)
-
-# Sent by the spider for a response it refuses as a document (error page, broken file):
-# send_catch_log(signal=document_rejected, response=…, reason=…, spider=…).
-document_rejected = object()
-FLOORS_ATTR = "_nianbao_delay_floors"
 
 
 def utc_now() -> str:
@@ -51,55 +47,43 @@ def outcome(stats: dict[str, Any]) -> str:
     return "partial" if troubles else "success"
 
 
-def crawl_state(crawler: Any) -> CrawlState:
-    """The run's crawl state, on the archive handle the pipelines share."""
-    state = getattr(crawler, "_nianbao_crawlstate", None)
-    if state is None:
-        state = CrawlState(handles_for(crawler).get(archive_dir(crawler.settings)).db)
-        crawler._nianbao_crawlstate = state
-    return state
-
-
 class CrawlJobExtension:
-    """Begins (or resumes) the target's crawl job; at the end, marks documents no longer
-    listed as removed (only after a finished crawl) and completes the run record."""
+    """Owns the crawl's state handle: builds it, hands it to the other components (they ask
+    through the crawler's signals, `crawlstate.handle.handle_of`), opens the job and the run
+    when the spider opens; at the end marks documents no longer listed as removed (only
+    after a finished crawl) and writes the run record, once, with the crawl's outcome."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.job: Job | None = None
+        self.handle = CrawlStateHandle(Options.from_settings(crawler.settings))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlJobExtension:
         if not crawler.settings.getbool("CRAWLSTATE_ENABLED", True):
             raise NotConfigured
         ext = cls(crawler)
+        crawler.signals.connect(ext.provide, signal=HANDLE_REQUESTED)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    def provide(self) -> CrawlStateHandle:
+        return self.handle
+
     def spider_opened(self, spider: Any) -> None:
-        name = spider.source.name if hasattr(spider, "source") else spider.name
-        self.job = crawl_state(self.crawler).begin_job(name, utc_now())
-        self.crawler._nianbao_job = self.job
-        if self.job.resumed:
-            self.crawler.stats.set_value("crawlstate/resumed_job", self.job.started_at)
-            logger.info("resuming the crawl job of %s started %s", name, self.job.started_at)
+        self.handle.open_for(spider)
+        job = self.handle.job
+        self.crawler.stats.set_value(f"{STATS_PREFIX}/run_id", self.handle.run_id)
+        if job is not None and job.resumed:
+            self.crawler.stats.set_value("crawlstate/resumed_job", job.started_at)
+            logger.info("resuming the crawl job of %s started %s", job.target, job.started_at)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        stats = self.crawler.stats
-        root = archive_dir(self.crawler.settings)
-        with Archive.open(root) as archive:  # the pipelines closed their handle already
-            state = CrawlState(archive.db)
-            if reason == "finished" and self.job is not None:
-                removed = state.sweep_unlisted(self.job, utc_now())
-                stats.set_value("crawlstate/removed_unlisted", len(removed))
-                for url in removed:
-                    logger.info("no longer listed: %s (marked removed)", url)
-                state.finish_job(self.job.target, utc_now())
-        final = {**stats.get_stats(), "finish_reason": reason}
-        run_id = stats.get_value(f"{STATS_PREFIX}/run_id")
-        if run_id is not None:
-            finish_crawl_run(root, int(run_id), outcome(final), final)
+        final = {**self.crawler.stats.get_stats(), "finish_reason": reason}
+        removed = self.handle.close(reason, outcome(final), final)
+        self.crawler.stats.set_value("crawlstate/removed_unlisted", len(removed))
+        for url in removed:
+            logger.info("no longer listed: %s (marked removed)", url)
 
 
 class RobotsCrawlDelay:
@@ -110,6 +94,7 @@ class RobotsCrawlDelay:
         self.crawler = crawler
         self.cap = crawler.settings.getfloat("ROBOTSTXT_MAX_CRAWL_DELAY", 60.0)
         self.agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings["USER_AGENT"]
+        self.own_floors: dict[str, float] = {}  # without crawl state (CRAWLSTATE_ENABLED off)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RobotsCrawlDelay:
@@ -128,9 +113,8 @@ class RobotsCrawlDelay:
         delay = min(float(delay), self.cap)
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
-        floors: dict[str, float] = getattr(self.crawler, FLOORS_ATTR, {})
+        floors = delay_floors(self.crawler, self.own_floors)
         floors[key] = max(floors.get(key, 0.0), delay)
-        setattr(self.crawler, FLOORS_ATTR, floors)
         downloader.per_slot_settings.setdefault(key, {}).update(delay=floors[key], jitter=0.0)
         slot = downloader.slots.get(key)
         if slot is not None:
@@ -139,13 +123,19 @@ class RobotsCrawlDelay:
         logger.info("robots.txt of %s asks for Crawl-delay %s s", key, floors[key])
 
 
+def delay_floors(crawler: Any, default: dict[str, float] | None = None) -> dict[str, float]:
+    """The run's robots.txt delay floors per download slot, kept by the crawl-state handle."""
+    handle = handle_of(crawler)
+    return handle.delay_floors if handle is not None else (default if default is not None else {})
+
+
 class PoliteAutoThrottle(AutoThrottle):
     """Scrapy's AutoThrottle, kept at or above a host's robots.txt Crawl-delay."""
 
     def _response_downloaded(self, response: Any, request: Any, spider: Any) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
-        floor = getattr(self.crawler, FLOORS_ATTR, {}).get(key or "")
+        floor = delay_floors(self.crawler).get(key or "")
         if slot is not None and floor:
             slot.delay = max(slot.delay, floor)
 
@@ -172,3 +162,45 @@ class OneLineErrors(logging.Filter):
             record.msg, record.args = f"{record.getMessage()} ({type(exc).__name__}: {exc})", ()
             record.exc_info, record.exc_text = None, None
         return True
+
+
+class StopParsesOnSignal:
+    """SIGTERM or SIGINT first cancels the parses in flight and kills the worker processes,
+    then lets Scrapy stop gracefully: its engine waits for every item in progress, and an
+    item whose parse was cancelled is dropped, never archived half-done (the next run
+    fetches it again). Chained in front of Scrapy's own handlers once the reactor runs."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StopParsesOnSignal:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.abort, signal=signals.engine_stopped)
+        return ext
+
+    def engine_started(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callLater(0, self.chain)  # after the reactor's startup, where Scrapy installs its own
+
+    def chain(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(signum)
+            if callable(previous):
+                signal.signal(signum, partial(self._on_signal, previous))
+
+    def _on_signal(self, previous: Any, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self.abort)  # no logging or joining inside a signal handler
+        previous(signum, frame)
+
+    def abort(self) -> None:
+        workers = getattr(self.crawler, "_nianbao_workers", None)
+        if workers is None or workers.aborted:
+            return
+        if workers.busy:
+            logger.warning("stopping: %d parses in flight cancelled, workers killed", workers.busy)
+        workers.abort()

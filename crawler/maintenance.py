@@ -24,24 +24,34 @@ logger = logging.getLogger(__name__)
 
 def parse_bytes(data: bytes, name: str, context: dict[str, Any] | None = None) -> ParsedCopy:
     """The parser's verdict on archived bytes, as the crawl's stages would give it, in the
-    context the copy was seen in (Archive.context_of)."""
+    context the copy was seen in (Archive.context_of), in a worker under the per-document
+    limits (EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS from the environment)."""
     from pipelines.document import Hints
-    from pipelines.errors import ExtractionError
-    from pipelines.extract import extract
-    from pipelines.parse import parse_safely
-    from pipelines.reports import ParseOutcome
+    from pipelines.task import ParseTask
 
     ctx = context or {}
     hints = Hints(link_text=ctx.get("link_text"), page_title=ctx.get("page_title"),
                   publisher=ctx.get("publisher"), region=ctx.get("region"))
-    try:
-        outcome = parse_safely(extract(data, name), hints)
-    except ExtractionError as exc:
-        outcome = ParseOutcome(status="failed", error=str(exc))
+    outcome = _workers().parse(data, ParseTask(name, hints)).outcome
     return ParsedCopy(sha256="0" * 64, status=outcome.status, report=outcome.report,
                       provenance=outcome.provenance, flags=outcome.flags, error=outcome.error,
                       parser_version=outcome.parser_version, kind=outcome.kind,
                       cell_flags=outcome.cell_flags)
+
+
+_WORKERS: list[Any] = []  # the command's one pool, made on first use, closed at exit
+
+
+def _workers() -> Any:
+    import atexit
+    import os
+
+    from pipelines.limits import Limits, Workers
+
+    if not _WORKERS:
+        _WORKERS.append(Workers(Limits.from_settings(os.environ), size=1))
+        atexit.register(_WORKERS[0].close)
+    return _WORKERS[0]
 
 
 def reparse_all(archive: Archive) -> Counter[str]:

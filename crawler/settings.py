@@ -52,6 +52,7 @@ EXTENSIONS = {
     "crawler.extensions.RobotsCrawlDelay": 10,
     "crawler.extensions.CrawlJobExtension": 500,
     "crawler.extensions.OneLineErrors": 600,
+    "crawler.extensions.StopParsesOnSignal": 700,
 }
 
 # Breadth-first: columns and their paging before deep links (Scrapy docs, "crawl in BFO").

@@ -149,6 +149,11 @@ class Workers:
         else:
             outer.set_result(inner.result())
 
+    @property
+    def busy(self) -> int:
+        """Tasks scheduled and not yet settled."""
+        return len(self._inflight)
+
     def submit(self, data: bytes, task: ParseTask) -> Future[Any]:
         return self.call(parse_in_worker, data, task)
 

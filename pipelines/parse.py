@@ -12,7 +12,7 @@ import logging
 from concurrent.futures import CancelledError
 from typing import Any
 
-from pipelines.base import stat
+from pipelines.base import archive_dir, handles_for, stat
 from pipelines.document import Document, Hints
 from pipelines.limits import LimitExceeded, Limits, Workers, workers_for
 from pipelines.task import ParseTask, TaskResult, failed, parse_safely
@@ -42,24 +42,47 @@ class ParseStage:
 
     cancelled: type[Exception] = ParseCancelled
 
-    def __init__(self, stats: Any, workers: Workers) -> None:
-        self.stats, self.workers = stats, workers
+    def __init__(self, stats: Any, workers: Workers, owner: Any = None, root: str = "") -> None:
+        self.stats, self.workers, self.owner, self.root = stats, workers, owner, root
+        self._running: dict[str, asyncio.Future[Any]] = {}  # sha256 -> its parse in flight
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ParseStage:
-        return cls(crawler.stats, workers_for(crawler, Limits.from_settings(crawler.settings)))
+        workers = workers_for(crawler, Limits.from_settings(crawler.settings))
+        return cls(crawler.stats, workers, crawler, archive_dir(crawler.settings))
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if item.duplicate:
             return item
-        future = self.workers.submit(item.body, task_of(item))
+        first = self._running.get(item.sha256)
+        if first is not None:  # the same bytes under another URL, still being parsed
+            return await self._duplicate_of(first, item)
+        future = asyncio.wrap_future(self.workers.submit(item.body, task_of(item)))
+        self._running[item.sha256] = future
         try:
-            result = await asyncio.wrap_future(future)
+            result = await future
         except asyncio.CancelledError:
             raise self.cancelled(f"parse cancelled, the crawl is stopping: {item.url}") from None
         except LimitExceeded as exc:
             result = failed(str(exc))
+        finally:
+            self._running.pop(item.sha256, None)
         return self._apply(item, result)
+
+    async def _duplicate_of(self, first: asyncio.Future[Any], item: Any) -> Any:
+        """A sighting of a copy whose first URL is still in flight: once that copy is stored,
+        this is a duplicate, as DedupPipeline would have said had it come later."""
+        await asyncio.wait([first])
+        if first.cancelled():
+            raise self.cancelled(f"parse cancelled, the crawl is stopping: {item.url}")
+        for _ in range(200):  # the first item's store runs right after its parse
+            if handles_for(self.owner).get(self.root).has_copy(item.sha256):
+                item.duplicate = True
+                stat(self.stats, "new_copies", -1)
+                stat(self.stats, "duplicate_copies")
+                return item
+            await asyncio.sleep(0.01)
+        return await self.process_item(item)  # the first was not stored: parse this one
 
     def parse_item(self, item: Any) -> Any:
         """process_item, waiting for the worker (for runs without an event loop)."""
