@@ -40,7 +40,8 @@ def report_page(db: Database, report_id: int) -> dict[str, Any]:
         copy.update(mimes.get(copy["sha256"], {}))
     return {"report": report, "agency": agency,
             "tables": reportpage.layout(cells, checks, report["template"]) if cells else [],
-            "failing": [c for c in checks if c["status"] == "fail"],
+            "failing": [{**c, "rule": reportpage.describe_rule(c["rule"])}
+                        for c in checks if c["status"] == "fail"],
             "parts": [(title, (report["sections"] or {}).get(str(i + 1)))
                       for i, title in enumerate(forms.PARTS)],
             "other_years": _years_of(db, report["agency_id"]) if agency else []}
@@ -94,6 +95,7 @@ def home_page(db: Database) -> dict[str, Any]:
     reports = list(db.query("SELECT id, agency_id, agency, region, year, template, kind, title"
                             " FROM report_list WHERE original IS NOT NULL"
                             " ORDER BY year DESC, region, agency"))
+    failing = [{**c, "rule": reportpage.describe_rule(c["rule"])} for c in failing]
     return {"facets": facets(reports, {}), "coverage": cov, "failing": failing,
             "count": len(reports)}
 

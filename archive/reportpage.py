@@ -58,10 +58,30 @@ def failing_checks(checks: list[dict[str, Any]]) -> dict[Key, list[str]]:
     for check in checks:
         if check.get("status") != "fail":
             continue
-        text = f"{check['rule']}: {show(check.get('left'))} ≠ {show(check.get('right'))}"
+        text = f"{describe_rule(str(check['rule']))}：{show(check.get('left'))} ≠ {show(check.get('right'))}"
         for key in involved_cells(str(check["rule"])):
             out.setdefault(key, []).append(text)
     return out
+
+
+RULES = {"applications.balance": "新收＋上年结转＝总计＋结转下年度",
+         "applications.results": "各项办理结果之和＝总计",
+         "applications.row_total": "各类申请人之和＝总计",
+         "review_litigation.total": "各项结果之和＝总计"}
+
+
+def describe_rule(rule: str) -> str:
+    """A template check's rule in Chinese: its identity, then the column or row it is on."""
+    for ident in forms.IDENTITIES:
+        if rule.startswith(ident.rule + ".") and ident.rule in RULES:
+            which = rule[len(ident.rule) + 1:]
+            table = forms.TABLES[ident.table]
+            if ident.over == "columns":
+                name = next((c.header for c in table.columns if c.key == which), which)
+                return f"{RULES[ident.rule]}（{name}）"
+            row = next((r for r in table.rows if r.key == which), None)
+            return f"{RULES[ident.rule]}（{table.full_label(which) if row else which}）"
+    return rule
 
 
 def involved_cells(rule: str) -> list[Key]:
