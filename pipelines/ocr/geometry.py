@@ -297,7 +297,7 @@ def _tables(items: list[Item], page: int, height: float, image: Any, opts: OcrOp
             blocks.append(item)
             continue
         if table is None:
-            table = TableBlock(rows=[], page=page)
+            table = TableBlock(rows=[], page=page, exact_columns=True)  # cells placed by column anchors
             blocks.append(table)
         if isinstance(item, Row):
             run.append(item)
