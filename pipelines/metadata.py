@@ -171,6 +171,7 @@ def _agency_from(meta: Meta, doc: Document, hints: Hints) -> None:
     if titled:
         meta.title, meta.sources["title"] = titled[1], titled[0]
         meta.agency, meta.sources["agency"] = agency_of(titled[1]), titled[0]
+        meta.flags.append(f"agency: {meta.agency!r} and title read from the {titled[0]}, not the heading")
         return
     for source, text in _publisher_candidates(doc, hints):
         body = _body_of(text)

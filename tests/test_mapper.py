@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from pipelines import template as T
-from pipelines.document import Document, TableBlock
+from pipelines.cells import LOST
+from pipelines.document import Document, TableBlock, TextBlock
 from pipelines.mapper import map_tables
 
 ROWS_2021 = T.APPLICATION_ROWS["2021"]
@@ -53,3 +54,46 @@ def test_header_rows_do_not_take_the_total_row() -> None:
     apps, flags = _apps(rows)
     assert apps["total_processed"]["total"] == 7
     assert not any("twice" in f for f in flags)
+
+
+def test_rows_whose_labels_were_lost_are_taken_by_position_and_flagged() -> None:
+    rows = [_row("一、本年新收政府信息公开申请数量", 1), _row("二、上年结转政府信息公开申请数量", 2),
+            _row("（一）予以公开", 3), _row("（二）部分公开", 4), _row("", 5), _row("", 6),
+            _row("3.危及“三安全一稳定”", 7)]
+    mapped = map_tables(Document(blocks=[TableBlock(rows=rows)]), "2021")
+    apps = mapped.tables["applications"]
+    assert apps["withheld_state_secret"]["natural_person"] == 5
+    assert apps["withheld_prohibited_by_law"]["total"] == 6 * 6 + 15
+    for key in ("withheld_state_secret", "withheld_prohibited_by_law"):
+        assert "by position" in mapped.cell_flags[f"applications/{key}/total"]
+    assert "applications/withheld_security_stability/total" not in mapped.cell_flags
+
+
+def test_only_the_written_column_is_filled_the_blank_ones_stay_null() -> None:
+    """A report that fills only 总计: the other columns are blanks, not zeros."""
+    header = ["", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [header] + [[label, "", "", "", "", "", "", "0"] for label in
+                       ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（七）总计")]
+    mapped = map_tables(Document(blocks=[TableBlock(rows=rows, exact_columns=True)]), "2021")
+    apps = mapped.tables["applications"]
+    assert apps["new_received"]["total"] == 0 and apps["total_processed"]["total"] == 0
+    assert all(apps[k][c] is None for k in ("new_received", "carried_over", "total_processed")
+               for c in T.APPLICATION_COLUMNS[:-1])
+
+
+def test_a_lost_cell_is_null_and_flagged_never_shifted() -> None:
+    rows = [["（二）部分公开", "2", "0", "0", "0", "0", "0", LOST]]
+    mapped = map_tables(Document(blocks=[TableBlock(rows=rows, width=8)]), "2021")
+    row = mapped.tables["applications"]["partially_granted"]
+    assert (row["natural_person"], row["other_org"], row["total"]) == (2, 0, None)
+    assert "lost" in mapped.cell_flags["applications/partially_granted/total"]
+
+
+def test_cells_run_together_are_split_only_where_one_split_fits() -> None:
+    lines = ["行政规范性文件8989", "行政复议1020012", "行政许可15"]
+    mapped = map_tables(Document(blocks=[TextBlock(text=t, line=i + 1) for i, t in enumerate(lines)]), "2021")
+    tables = mapped.tables
+    assert tables["review_litigation"]["review"] == {"upheld": 10, "corrected": 2, "other": 0, "pending": 0, "total": 12}
+    assert tables["active_disclosure"]["licensing"] == {"decisions": 15}
+    assert set(tables["active_disclosure"]["normative_documents"].values()) == {None}
+    assert "active_disclosure/normative_documents/issued" in mapped.cell_flags

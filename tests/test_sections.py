@@ -46,3 +46,35 @@ def test_page_footer_and_signature_are_dropped() -> None:
     sections = parse_document(text_to_document(text)).report["sections"]
     assert sections["1"] == "多方位拓宽政务公开监督渠道。"
     assert sections["6"] == "无"
+
+
+def test_a_heading_broken_over_lines_is_joined_and_stray_lines_skipped() -> None:
+    text = "正文\n2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n一、总体情况\n全年公开信息。"
+    meta = read_metadata(text_to_document(text), text)
+    assert (meta.title, meta.agency, meta.year) == ("2025年上海市人民政府办公厅政府信息公开工作年度报告",
+                                                    "上海市人民政府办公厅", 2025)
+
+
+def test_a_heading_without_the_body_takes_it_from_the_context_and_says_so() -> None:
+    from pipelines.document import Hints
+
+    text = "2023年政府信息公开年度报告\n一、总体情况\n全年公开信息。"
+    meta = read_metadata(text_to_document(text), text, Hints(link_text="上海市徐汇区教育局2023年政府信息公开年度报告"))
+    assert (meta.agency, meta.title) == ("上海市徐汇区教育局", "上海市徐汇区教育局2023年政府信息公开年度报告")
+    assert meta.sources["agency"] == "link text"
+    assert any(f.startswith("agency: ") for f in meta.flags)
+
+
+@pytest.mark.parametrize("title,kind", [
+    ("关于做好2023年政府信息公开工作年度报告编制发布工作的通知", "notice"),
+    ("图解：徐汇区2023年政府信息公开工作年度报告", "infographic"),
+    ("一图读懂成都市武侯区2022年政府信息公开工作年度报告", "infographic"),
+    ("济南市2023年法治政府建设年度报告", "rule_of_law_report"),
+    ("长沙市2023年国民经济和社会发展统计公报", "statistics_report"),
+    ("贵阳市2024年政务公开工作要点", "work_plan"),
+    ("沙坡头区东园镇人民政府2020年政府信息公开工作年度报告", None),
+])
+def test_related_documents_are_told_by_their_titles(title: str, kind: str | None) -> None:
+    from pipelines.kinds import related_kind
+
+    assert related_kind(title) == kind
