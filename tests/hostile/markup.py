@@ -72,18 +72,20 @@ def _structure(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
 
 
 def _charsets(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
-    body = inputs.html
+    def body() -> str:
+        return inputs.html
+
     return {
-        "meta-gbk-body-utf8": lambda: body.replace('charset="utf-8"', 'charset="gbk"').encode("utf-8"),
-        "meta-utf8-body-gbk": lambda: body.encode("gb18030", errors="replace"),
-        "meta-conflicting": lambda: body.replace("<head>", '<head><meta charset="big5"><meta http-equiv="Content-Type" content="text/html; charset=shift_jis">').encode("utf-8"),
-        "meta-unknown-charset": lambda: body.replace("<head>", '<head><meta charset="x-no-such-charset">').encode("utf-8"),
-        "meta-utf7": lambda: body.replace("<head>", '<head><meta charset="utf-7">').encode("utf-8"),
-        "utf16-bom": lambda: body.encode("utf-16"),
-        "utf16be-no-bom": lambda: body.encode("utf-16-be"),
-        "mixed-utf8-gbk": lambda: body[: len(body) // 2].encode("utf-8") + body[len(body) // 2:].encode("gb18030", errors="replace"),
-        "invalid-bytes": lambda: _sprinkle(body.encode("utf-8"), b"\xff\xfe\xc0\x80\xed\xa0\x80"),
-        "nul-bytes": lambda: _sprinkle(body.encode("utf-8"), b"\x00"),
+        "meta-gbk-body-utf8": lambda: body().replace("charset='utf-8'", "charset='gbk'").encode("utf-8"),
+        "meta-utf8-body-gbk": lambda: body().encode("gb18030", errors="replace"),
+        "meta-conflicting": lambda: body().replace("<head>", '<head><meta charset="big5"><meta http-equiv="Content-Type" content="text/html; charset=shift_jis">').encode("utf-8"),
+        "meta-unknown-charset": lambda: body().replace("<head>", '<head><meta charset="x-no-such-charset">').encode("utf-8"),
+        "meta-utf7": lambda: body().replace("<head>", '<head><meta charset="utf-7">').encode("utf-8"),
+        "utf16-bom": lambda: body().encode("utf-16"),
+        "utf16be-no-bom": lambda: body().encode("utf-16-be"),
+        "mixed-utf8-gbk": lambda: body()[: len(body()) // 2].encode("utf-8") + body()[len(body()) // 2:].encode("gb18030", errors="replace"),
+        "invalid-bytes": lambda: _sprinkle(body().encode("utf-8"), b"\xff\xfe\xc0\x80\xed\xa0\x80"),
+        "nul-bytes": lambda: _sprinkle(body().encode("utf-8"), b"\x00"),
     }
 
 
@@ -107,6 +109,7 @@ def cases(rng: random.Random, inputs: Inputs) -> Iterator[Case]:
     for group in (_spans(inputs), _structure(inputs), _charsets(inputs)):
         for name, make in group.items():
             yield Case(f"html-{name}.html", make)
+    yield Case("html-control-real.html", lambda: inputs.html.encode("utf-8"))
     for n in range(4):
         start, end = sorted((rng.random(), rng.random()))
         yield Case(f"html-random-cut-{n}.html", partial(_cut, inputs, start, end))

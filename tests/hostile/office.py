@@ -7,6 +7,7 @@ aimed at a canary file (XXE), XInclude, nesting 100k deep, spans that expand to 
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import zipfile
@@ -53,6 +54,11 @@ def _bomb_entry(name: str, unit: bytes, total: int, declared: int | None = None)
     return Entry(name.encode(), payload, DEFLATED, crc, size if declared is None else declared)
 
 
+def _with(entry: Entry, **changes: object) -> Entry:
+    """The entry with some fields changed (a lying CRC, size or method)."""
+    return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+
+
 def _xml_attacks(inputs: Inputs) -> dict[str, bytes]:
     """document.xml bodies; the entity ones reference the canary, which must stay unread."""
     url = inputs.canary.as_uri().encode()
@@ -82,7 +88,7 @@ def _bombs(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
         "zip-bomb-paragraphs": lambda: docx_with(inputs, {DOC: _bomb_entry(DOC, para, GIB + GIB // 8)}),
         "zip-bomb-one-run": lambda: docx_with(inputs, {DOC: _bomb_entry(DOC, b"A", GIB + GIB // 8)}),
         "zip-bomb-declared-small": lambda: docx_with(inputs, {DOC: _bomb_entry(DOC, para, GIB, declared=1000)}),
-        "zip-bomb-declared-huge": lambda: docx_with(inputs, {DOC: Entry(DOC.encode(), Entry.of(DOC, members(inputs)[DOC]).payload, DEFLATED, Entry.of(DOC, members(inputs)[DOC]).crc, 0xFFFFFFFF)}),
+        "zip-bomb-declared-huge": lambda: docx_with(inputs, {DOC: _with(Entry.of(DOC, members(inputs)[DOC]), size=0xFFFFFFFF)}),
         "zip-bomb-styles": lambda: docx_with(inputs, {"word/styles.xml": _bomb_entry("word/styles.xml", b"<w:style/>", GIB)}),
         "zip-bomb-extra-member": lambda: docx_with(inputs, extra=[_bomb_entry("word/media/image1.png", b"\0", GIB)]),
         "zip-many-members": lambda: docx_with(inputs, extra=[Entry.of(f"x/{i}", b"", STORED) for i in range(60_000)]),
@@ -90,16 +96,20 @@ def _bombs(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
 
 
 def _structure(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
-    doc = members(inputs)[DOC]
-    good = Entry.of(DOC, doc)
+    def doc() -> bytes:
+        return members(inputs)[DOC]
+
+    def good() -> Entry:
+        return Entry.of(DOC, doc())
+
     return {
-        "crc-mismatch": lambda: docx_with(inputs, {DOC: Entry(good.name, good.payload, DEFLATED, good.crc ^ 1, good.size)}),
-        "crc-mismatch-stored": lambda: docx_with(inputs, {DOC: Entry(DOC.encode(), doc, STORED, 12345, len(doc))}),
-        "deflate-corrupt": lambda: docx_with(inputs, {DOC: Entry(good.name, good.payload[:100] + b"\xff" * 50 + good.payload[150:], DEFLATED, good.crc, good.size)}),
-        "method-unknown": lambda: docx_with(inputs, {DOC: Entry(good.name, good.payload, 99, good.crc, good.size)}),
+        "crc-mismatch": lambda: docx_with(inputs, {DOC: _with(good(), crc=good().crc ^ 1)}),
+        "crc-mismatch-stored": lambda: docx_with(inputs, {DOC: Entry(DOC.encode(), doc(), STORED, 12345, len(doc()))}),
+        "deflate-corrupt": lambda: docx_with(inputs, {DOC: _with(good(), payload=good().payload[:100] + b"\xff" * 50 + good().payload[150:])}),
+        "method-unknown": lambda: docx_with(inputs, {DOC: _with(good(), method=99)}),
         "no-document": lambda: build([Entry.of(n, d) for n, d in members(inputs).items() if n != DOC]),
         "no-content-types": lambda: build([Entry.of(n, d) for n, d in members(inputs).items() if n != "[Content_Types].xml"]),
-        "only-document": lambda: build([Entry.of(DOC, doc)]),
+        "only-document": lambda: build([Entry.of(DOC, doc())]),
         "rels-loop": lambda: docx_with(inputs, {"_rels/.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="_rels/.rels"/></Relationships>'}),
         "rels-external": lambda: docx_with(inputs, {"word/_rels/document.xml.rels": b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="file:///etc/passwd" TargetMode="External"/></Relationships>'}),
         "traversal-names": lambda: docx_with(inputs, extra=[Entry.of(n, b"evil") for n in ("../../../../tmp/nianbao-evil.xml", "/etc/evil", "..\\..\\evil.xml", "word/../../evil")]),
@@ -116,10 +126,9 @@ def _xml_cases(inputs: Inputs) -> dict[str, Callable[[], bytes]]:
         out[name] = partial(lambda b: docx_with(inputs, {DOC: b}), body)
     url = inputs.canary.as_uri().encode()
     xxe = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "' + url + b'">]>'
-    core = members(inputs)["docProps/core.xml"]
-    out["xxe-core-props"] = lambda: docx_with(inputs, {"docProps/core.xml": core.replace(b"?>", b"?>" + xxe, 1).replace(b"<dc:title>", b"<dc:title>&xxe;")})
-    types = members(inputs)["[Content_Types].xml"]
-    out["xxe-content-types"] = lambda: docx_with(inputs, {"[Content_Types].xml": types.replace(b"?>", b"?>" + xxe, 1)})
+    core, types = "docProps/core.xml", "[Content_Types].xml"
+    out["xxe-core-props"] = lambda: docx_with(inputs, {core: members(inputs)[core].replace(b"?>", b"?>" + xxe, 1).replace(b"<dc:title>", b"<dc:title>&xxe;")})
+    out["xxe-content-types"] = lambda: docx_with(inputs, {types: members(inputs)[types].replace(b"?>", b"?>" + xxe, 1)})
     out["xxe-in-real-text"] = lambda: docx_with(inputs, {DOC: members(inputs)[DOC].replace(b"?>", b"?>" + xxe.replace(b"x [", b"w:document ["), 1).replace(b"<w:t>", b"<w:t>&xxe;", 1)})
     return out
 
@@ -152,6 +161,7 @@ def cases(rng: random.Random, inputs: Inputs) -> Iterator[Case]:
             yield Case(f"docx-{name}.docx", make)
     for depth in (1, 2, 10):
         yield Case(f"docx-nested-zip-{depth}.zip", partial(_nested_zip, inputs, depth))
+    yield Case("docx-control-real.docx", lambda: inputs.docx)
     yield Case("docx-pdf-in-stored-zip.zip", lambda: build([Entry(b"a.pdf", inputs.pdf, STORED, 0, len(inputs.pdf))]))
     for n in range(12):
         yield Case(f"docx-truncated-{n:02d}.docx", partial(_mutated, inputs, partial(_truncate, fraction=rng.random())))

@@ -169,5 +169,6 @@ def cases(rng: random.Random, inputs: Inputs) -> Iterator[Case]:
     for group in (_bombs(), _traps(), _broken_trailers()):
         for name, make in group.items():
             yield Case(f"pdf-{name}.pdf", make)
+    yield Case("pdf-control-real.pdf", lambda: inputs.pdf)
     for name, mutate in _mutations(rng):
         yield Case(f"pdf-real-{name}.pdf", partial(_real, inputs, mutate))

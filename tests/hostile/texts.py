@@ -13,8 +13,9 @@ from tests.hostile.corpus import Case, Inputs
 
 MB = 1 << 20
 # Cases that hold the whole seed report intact, in an encoding the product should decode.
-REPORT_EXPECTED = ("text-utf16le-bom.txt", "text-utf16be-bom.txt", "text-utf16le-no-bom.txt",
-                   "text-utf16be-no-bom.txt", "text-gb18030.txt", "text-utf8-bom.txt")
+REPORT_EXPECTED = ("text-control-utf8.txt", "text-utf16le-bom.txt", "text-utf16be-bom.txt",
+                   "text-utf16le-no-bom.txt", "text-utf16be-no-bom.txt", "text-gb18030.txt",
+                   "text-utf8-bom.txt")
 
 
 def _encodings(text: str) -> dict[str, Callable[[], bytes]]:
@@ -28,6 +29,7 @@ def _encodings(text: str) -> dict[str, Callable[[], bytes]]:
         "utf32le-bom": lambda: text.encode("utf-32"),
         "gb18030": lambda: text.encode("gb18030"),
         "big5": lambda: text.encode("big5", errors="replace"),
+        "control-utf8": lambda: text.encode("utf-8"),
         "utf8-bom": lambda: b"\xef\xbb\xbf" + text.encode("utf-8"),
         "bom-only": lambda: b"\xff\xfe",
     }
