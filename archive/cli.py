@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
+import forms
+
 from .db import Archive
 from .errors import ArchiveError, NoArchive
 from .related import list_related
@@ -146,6 +148,7 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
             yield (f"  CROSS-YEAR FAIL {c['year']}->{c['next_year']} {c['column_key']}:"
                    f" carried_forward {c['carried_forward']} != carried_over {c['carried_over']}")
     yield from _cell_lines(report)
+    yield from table_lines(report)
     yield f"copies:   {len(report['copies'])}"
     for c in report["copies"]:
         mark = "*" if c["sha256"] == report.get("primary_sha256") else " "
@@ -170,6 +173,36 @@ def _cell_lines(report: dict[str, Any]) -> Iterator[str]:
     for d in cells:
         values = ", ".join(f"{sha[:12]} {_value(v)}" for sha, v in d["values"].items())
         yield f"  DIFF {d['table']}/{d['row']}/{d['column']}: {values}"
+
+
+def table_lines(report: dict[str, Any]) -> Iterator[str]:
+    """The three tables as the form lays them out: its rows in order, Chinese labels, the
+    columns the report has; a blank cell is empty, 0 is 0, a flagged cell ends in `*`."""
+    flagged = report.get("cell_flags") or {}
+    for key, table in forms.TABLES.items():
+        rows = (report.get("tables") or {}).get(key) or {}
+        if not rows:
+            continue
+        cols = [c for c in table.columns if any(c.key in (rows.get(r) or {}) for r in rows)]
+        body = []
+        for row in table.rows:
+            if row.key not in rows:
+                continue
+            cells = rows[row.key] or {}
+            body.append([table.full_label(row.key)] + [
+                _form_value(cells, c.key) + ("*" if f"{key}/{row.key}/{c.key}" in flagged else "")
+                for c in cols])
+        yield ""
+        yield table.title
+        yield from ("  " + line for line in format_table(["", *(c.header for c in cols)], body))
+    yield ""
+
+
+def _form_value(cells: dict[str, Any], column: str) -> str:
+    value = cells.get(column)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value)
 
 
 def _value(v: Any) -> str:
@@ -206,6 +239,16 @@ def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: 
         mark = "" if h.kind == "report" else f"[{h.kind}] "
         click.echo(f"{mark}{h.id} {h.year} {h.agency} {h.title}")
         click.echo(f"    {h.snippet}")
+    click.echo(hit_count(" ".join(query), len(hits), limit, related), err=True)
+
+
+def hit_count(query: str, n: int, limit: int, related: bool) -> str:
+    """The closing line of a text search: how many hits, or that there are none."""
+    what = "documents" if related else "reports"
+    if n == 0:
+        return f"no {what} contain {query}"
+    more = f" (the first {limit}: --limit 0 shows all)" if limit and n >= limit else ""
+    return f"{n} {what[:-1] if n == 1 else what}{more}"
 
 
 from . import commands  # noqa: E402,F401  (registers coverage, export, plot, serve)

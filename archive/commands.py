@@ -61,17 +61,23 @@ def _cell(agency: Any, year: int) -> str:
               help="Output file (default: standard output; required for xlsx).")
 @click.option("--table", type=click.Choice(exporting.TABLES),
               help="Only this table (csv: default reports; json, xlsx: default both).")
-def export_cmd(archive_dir: Path, fmt: str, out: Path | None, table: str | None) -> None:
-    """Export the reports and their table cells as CSV, JSON or an Excel workbook."""
+@click.option("--headers", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Column titles of csv and xlsx: Chinese, or the archive's names.")
+@click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 BOM Excel needs.")
+def export_cmd(archive_dir: Path, fmt: str, out: Path | None, table: str | None,
+               headers: str, no_bom: bool) -> None:
+    """Export the reports and their table cells as CSV, JSON or an Excel workbook (xlsx:
+    a wide sheet per form table, one row per report, plus the long sheets)."""
     tables = (table,) if table else exporting.TABLES
     with open_existing(archive_dir) as archive:
         if fmt == "xlsx":
             if out is None:
                 raise ArchiveError("xlsx needs --out FILE")
-            n = exporting.write_xlsx(archive.db, tables, out)
+            n = exporting.write_xlsx(archive.db, tables, out, headers)
         else:
             with _output(out) as stream:
-                n = (exporting.write_csv(archive.db, table or "reports", stream)
+                n = (exporting.write_csv(archive.db, table or "reports", stream,
+                                         bom=not no_bom, headers=headers)
                      if fmt == "csv" else exporting.write_json(archive.db, tables, stream))
     if out is not None:
         click.echo(f"wrote {n} rows to {out}", err=True)
@@ -90,7 +96,7 @@ class _output:
         try:
             handle: IO[str] = open(self.path, "w", encoding="utf-8", newline="")
         except OSError as exc:
-            raise ArchiveError(f"cannot write {self.path}: {exc}") from exc
+            raise ArchiveError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         self.handle = handle
         return handle
 

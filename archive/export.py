@@ -3,6 +3,11 @@
 Rows are streamed from SQLite, so an archive of any size exports in constant memory
 (openpyxl's write-only mode for xlsx). A blank cell is an empty CSV field, `null` in JSON and
 an empty Excel cell, with `is_blank` = 1; a zero stays 0.
+
+For Excel on Chinese Windows, CSV starts with a UTF-8 BOM (else it shows mojibake) and
+headers are Chinese by default (`headers="en"`: the archive's column names). The workbook
+has a wide sheet per table (xlsxwide.py: one row per report, the form's columns), then the
+long `reports` and `cells` sheets, each with a frozen header, filters and widths.
 """
 from __future__ import annotations
 
@@ -30,6 +35,19 @@ _CELLS = """SELECT report_id, agency_id, agency, region, year, template, table_n
   table_label, row_key, row_label, column_key, column_label, value, is_blank, provenance, flag
 FROM cells_view ORDER BY report_id, table_name, row_key, column_key"""
 _JSON_COLUMNS = ("contact", "sections", "checks")
+BOM = "\ufeff"
+ZH = {"id": "报告编号", "report_id": "报告编号", "agency_id": "机关编号", "agency": "机关",
+      "region": "地区", "agency_as_written": "机关（报告原文）", "year": "年度", "kind": "类型",
+      "template": "模板", "title": "标题", "failing_checks": "未通过校验数",
+      "primary_sha256": "主副本 sha256", "url": "网址", "table_name": "表代码",
+      "table_label": "表", "row_key": "行代码", "row_label": "行", "column_key": "列代码",
+      "column_label": "列", "value": "数值", "is_blank": "空白（1＝原表空白）",
+      "provenance": "出处", "flag": "存疑原因"}
+
+
+def header(columns: list[str], headers: str) -> list[str]:
+    """The column titles: Chinese ("zh") or the archive's names ("en")."""
+    return [ZH.get(c, c) for c in columns] if headers == "zh" else list(columns)
 
 
 def rows(db: Database, table: str, *, nested: bool = False) -> Iterator[dict[str, Any]]:
@@ -46,14 +64,17 @@ def rows(db: Database, table: str, *, nested: bool = False) -> Iterator[dict[str
         yield row
 
 
-def write_csv(db: Database, table: str, out: IO[str]) -> int:
+def write_csv(db: Database, table: str, out: IO[str], *, bom: bool = True,
+              headers: str = "zh") -> int:
     writer: Any = None
     n = 0
+    if bom:
+        out.write(BOM)
     for n, row in enumerate(rows(db, table), 1):
         if writer is None:
-            writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
-            writer.writeheader()
-        writer.writerow(row)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header(list(row), headers))
+        writer.writerow(row.values())
     return n
 
 
@@ -71,22 +92,33 @@ def write_json(db: Database, tables: tuple[str, ...], out: IO[str]) -> int:
     return n
 
 
-def write_xlsx(db: Database, tables: tuple[str, ...], path: Path) -> int:
+def write_xlsx(db: Database, tables: tuple[str, ...], path: Path, headers: str = "zh") -> int:
+    """The wide sheets (one per form table), then the long sheets of `tables`. The file is
+    opened first, so that a bad path is one error before any sheet exists."""
+    try:
+        handle = open(path, "wb")
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    with handle:
+        return _fill_xlsx(db, tables, handle, headers)
+
+
+def _fill_xlsx(db: Database, tables: tuple[str, ...], handle: IO[bytes], headers: str) -> int:
     from openpyxl import Workbook
 
+    from . import xlsxwide
+
     book = Workbook(write_only=True)
+    if "cells" in tables:
+        xlsxwide.add_wide_sheets(db, book)
     n = 0
     for table in tables:
-        sheet = book.create_sheet(SHEET_TITLES[table])
-        header = False
+        sheet = xlsxwide.Sheet(book, SHEET_TITLES[table])
         for row in rows(db, table):
-            if not header:
-                sheet.append(list(row))
-                header = True
+            if sheet.empty:
+                sheet.start(header(list(row), headers), [14] * len(row))
             sheet.append(list(row.values()))
             n += 1
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ArchiveError(f"cannot write {path}: {exc}") from exc
+        sheet.finish()
+    book.save(handle)
     return n
