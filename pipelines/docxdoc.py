@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import threading
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def docx_to_document(data: bytes) -> Document:
     """The DOCX's paragraphs (one text block per line) and tables (grids, merges expanded)."""
     import docx
 
+    check_declared_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -58,6 +60,21 @@ def docx_to_document(data: bytes) -> Document:
                 width = {len(r) for r in rows}
                 doc.blocks.append(TableBlock(rows=rows, index=_tables(doc), exact_columns=len(width) == 1))
     return doc
+
+
+def check_declared_size(data: bytes) -> None:
+    """The members' uncompressed sizes as the zip directory declares them, against the
+    worker's memory cap, before anything is inflated (a lying size still meets the cap)."""
+    from pipelines.limits import memory_cap
+
+    cap = memory_cap()
+    try:
+        declared = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # python-docx gives the clear error
+    if cap is not None and declared > cap:
+        raise ExtractionError(f"too large when decompressed: {declared >> 20} MB declared, over the "
+                              f"{cap >> 20} MB memory cap")
 
 
 def _body_items(parent: Any) -> Iterator[Any]:
@@ -260,7 +277,8 @@ def soffice_convert(source: Path, target: str, outdir: Path, timeout: float = SO
            "--convert-to", target, "--outdir", str(outdir), str(source)]
     with _LOCK:
         try:
-            run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+            run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                                 preexec_fn=_die_with_parent)
         except subprocess.TimeoutExpired as exc:
             raise ExtractionError(f"LibreOffice timed out after {timeout:.0f} s converting {source.suffix}") from exc
     result = outdir / f"{source.stem}.{target.split(':')[0]}"
@@ -268,6 +286,15 @@ def soffice_convert(source: Path, target: str, outdir: Path, timeout: float = SO
         reason = (run.stderr or run.stdout).decode("utf-8", "replace").strip().splitlines()
         raise ExtractionError(f"LibreOffice could not convert {source.suffix}: {reason[-1] if reason else 'no output'}")
     return result
+
+
+def _die_with_parent() -> None:
+    """LibreOffice is killed with the worker that started it (a worker past its timeout is
+    killed, and an orphaned soffice would run on)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 @atexit.register

@@ -17,6 +17,7 @@ from lxml import etree
 
 from pipelines.cells import is_number
 from pipelines.document import Document, TableBlock
+from pipelines.errors import ExtractionError
 from pipelines.textdoc import add_line
 from pipelines.sniff import decode_text
 
@@ -40,6 +41,7 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
     header of colspan=2 over one logical column) are dropped, so that each figure column is
     one grid column.
     """
+    check_size(table)
     grid: dict[tuple[int, int], str] = {}
     widths: dict[int, int] = {}
     starts: dict[int, list[str]] = {}  # column -> texts of the cells that start there
@@ -68,6 +70,17 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
     rows = [[grid.get((r, c), "") for c in keep] for r in range(n_rows)]
     used = [r for r in range(n_rows) if any(rows[r])]  # Word's hidden sizing rows, spacer rows
     return [rows[r] for r in used], len({widths.get(r, 0) for r in used}) <= 1
+
+
+MAX_TABLE_CELLS = 200_000  # a report's tables hold a few hundred; a span bomb, millions
+
+
+def check_size(table: etree._Element) -> None:
+    """The expanded grid's size from the spans alone, before any cell is expanded."""
+    cells = sum(_span(c, "rowspan") * _span(c, "colspan") for tr in _rows(table) for c in tr
+                if c.tag in ("td", "th"))
+    if cells > MAX_TABLE_CELLS:
+        raise ExtractionError(f"table too large: {cells} cells (at most {MAX_TABLE_CELLS})")
 
 
 def _rows(table: etree._Element) -> Iterator[etree._Element]:

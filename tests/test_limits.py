@@ -1,0 +1,185 @@
+"""Per-document limits (pipelines/limits.py): hostile files generated here (a PDF whose one
+Flate stream inflates far past the cap, an HTML colspan bomb, a DOCX whose document.xml
+declares more than the cap, a reader that never returns) end as a one-line reason within
+the caps, through the real `nianbao` command and real worker processes."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from concurrent.futures import CancelledError
+from pathlib import Path
+
+import pytest
+
+from pipelines.limits import LimitExceeded, Limits, Workers
+from pipelines.task import ParseTask
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "crawler" / "fixture_portal" / "seeds" / "000_1ec810995bb02083.txt"
+CAP_MB = 300
+CAPS = ["--memory-mb", str(CAP_MB), "--timeout", "20"]
+
+
+def pdf_bomb(inflated_mb: int = 160) -> bytes:
+    """One page whose content stream (~0.5 MB as Flate) inflates to `inflated_mb` of text
+    operators, in raw PDF syntax."""
+    op = b"BT /F1 1 Tf 10 10 Td (aaaaaaaaaa) Tj ET\n"
+    stream = zlib.compress(op * (inflated_mb * 1024 * 1024 // len(op)), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+               b" /Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def html_bomb() -> bytes:
+    cells = '<td colspan="1000" rowspan="1000">1</td>' * 10
+    rows = "".join(f"<tr>{cells}</tr>" for _ in range(100))
+    return f"<html><body><p>2023年政府信息公开工作年度报告</p><table>{rows}</table></body></html>".encode()
+
+
+def docx_bomb(inflated_mb: int = CAP_MB + 20) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with zf.open("word/document.xml", "w") as member:
+            chunk = b" " * (1 << 20)
+            for _ in range(inflated_mb):
+                member.write(chunk)
+    return buf.getvalue()
+
+
+def run_nianbao(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], int]:
+    """`nianbao ARGS` and the largest max RSS (MB) of it and all it started."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run = subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
+                         cwd=REPO, env={**os.environ, **(env or {})}, timeout=240)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert after >= before
+    return run, after // 1024
+
+
+def one_line_error(run: subprocess.CompletedProcess[str]) -> str:
+    lines = run.stderr.strip().splitlines()
+    assert "Traceback" not in run.stderr and len(lines) == 1, run.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("name, make, reason", [
+    ("bomb.pdf", pdf_bomb, f"too large when decompressed: over the {CAP_MB} MB memory cap"),
+    ("bomb.html", html_bomb, "table too large: 40000000 cells"),
+    ("bomb.docx", docx_bomb, f"too large when decompressed: {CAP_MB + 20} MB declared, over the {CAP_MB} MB"),
+])
+def test_parse_of_a_bomb_fails_with_its_reason_under_the_cap(tmp_path, name, make, reason) -> None:
+    path = tmp_path / name
+    path.write_bytes(make())
+    run, max_rss_mb = run_nianbao("parse", str(path), *CAPS)
+    assert run.returncode == 1
+    assert reason in one_line_error(run)
+    assert max_rss_mb < CAP_MB
+
+
+def fake_soffice(tmp_path: Path) -> dict[str, str]:
+    """A PATH whose `soffice` never returns: a DOC whose reader hangs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text("#!/bin/sh\nexec sleep 600\n")
+    script.chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def ole2_doc() -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\0" * 512
+
+
+def test_parse_of_a_hanging_reader_times_out(tmp_path) -> None:
+    path = tmp_path / "hangs.doc"
+    path.write_bytes(ole2_doc())
+    run, _ = run_nianbao("parse", str(path), "--timeout", "3", env=fake_soffice(tmp_path))
+    assert run.returncode == 1
+    assert one_line_error(run).endswith("hangs.doc: timed out after 3 s")
+    # the killed worker's LibreOffice died with it
+    ps = subprocess.run(["pgrep", "-f", "exec sleep 600|^sleep 600$"], capture_output=True, text=True)
+    assert ps.stdout.strip() == ""
+
+
+def test_ingest_archives_a_bomb_as_failed_with_the_reason(tmp_path) -> None:
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(pdf_bomb())
+    archive = tmp_path / "archive"
+    run, _ = run_nianbao("ingest", str(bomb), str(SEED), "--archive", str(archive), *CAPS)
+    assert run.returncode == 2, run.stderr
+    with sqlite3.connect(archive / "archive.db") as db:
+        rows = dict(db.execute("SELECT filename, status || ': ' || COALESCE(error, '') FROM copies"))
+    assert rows["bomb.pdf"].startswith("failed: too large when decompressed: over the 300 MB")
+    assert rows[SEED.name] == "parsed: "
+    assert list((archive / "blobs").rglob("*")), "the bomb's blob is kept"
+
+
+def test_a_seed_parses_identically_through_the_pool_and_in_process() -> None:
+    pooled, _ = run_nianbao("parse", str(SEED), "--json", "--explain")
+    inline, _ = run_nianbao("parse", str(SEED), "--json", "--explain", "--workers", "0")
+    assert pooled.returncode == inline.returncode == 0, pooled.stderr
+    assert json.loads(pooled.stdout) == json.loads(inline.stdout)
+    assert json.loads(pooled.stdout)["year"] == 2020
+
+
+# -- the pool itself, with test-only functions (module level: the workers import them) -----
+
+def sleep_forever() -> None:
+    while True:
+        time.sleep(1)
+
+
+def crash() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def allocate(mb: int) -> int:
+    return len(bytearray(mb << 20))
+
+
+def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
+    with Workers(Limits(timeout=1, memory_mb=200, workers=1)) as pool:
+        with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
+            pool.call(sleep_forever).result()
+        assert pool.call(allocate, 10).result() == 10 << 20
+
+
+def test_memory_cap_and_crash_reasons() -> None:
+    with Workers(Limits(timeout=30, memory_mb=200, workers=1)) as pool:
+        with pytest.raises(LimitExceeded, match=r"^too large when decompressed: over the 200 MB memory cap$"):
+            pool.call(allocate, 400).result()
+        with pytest.raises(LimitExceeded, match=r"^reader crashed: signal 11$"):
+            pool.call(crash).result()
+        assert pool.call(allocate, 100).result() == 100 << 20
+
+
+def test_abort_cancels_what_is_in_flight_and_refuses_more() -> None:
+    pool = Workers(Limits(timeout=60, workers=1))
+    running = pool.call(sleep_forever)
+    while not pool.busy:
+        time.sleep(0.05)
+    pool.abort()
+    assert running.cancelled()
+    with pytest.raises(CancelledError):
+        pool.parse(SEED.read_bytes(), ParseTask(SEED.name))
