@@ -113,9 +113,10 @@ def test_search_text_and_json(data: Path) -> None:
     result = run("search", "信访", "--archive", str(data))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert lines[0].split()[1:3] == ["2021", "东园镇人民政府"]
     assert lines[1].startswith("    ") and "【信访】" in lines[1]
+    assert lines[2] == "1 report"
     hits = json.loads(run("search", "低保", "--archive", str(data), "--json").output)
     assert {h["agency"] for h in hits} == {"东园镇人民政府", "白沙镇人民政府"}
     assert set(hits[0]) == {"id", "agency", "year", "title", "snippet", "kind"}
@@ -178,3 +179,31 @@ def test_archive_group_turns_archive_errors_from_any_command_into_one_line() -> 
 def test_a_file_that_is_not_a_database_is_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "archive.db").write_bytes(b"not sqlite at all" * 100)
     assert_one_line_error(run("list", "--archive", str(tmp_path)), "cannot open archive")
+
+
+def test_search_says_how_many_and_when_none(data: Path) -> None:
+    none = run("search", "不存在的词", "--archive", str(data))
+    assert none.exit_code == 0 and none.output == "no reports contain 不存在的词\n"
+    assert none.stdout == ""  # the count goes to stderr: stdout stays hits only
+    both = run("search", "低保", "--archive", str(data)).output.splitlines()
+    assert both[-1] == "2 reports"
+    capped = run("search", "低保", "--limit", "1", "--archive", str(data)).output.splitlines()
+    assert capped[-1] == "1 report (the first 1: --limit 0 shows all)"
+
+
+def test_show_prints_the_table_as_the_form(data: Path) -> None:
+    rid = str(json.loads(run("search", "信访", "--json", "--archive", str(data)).output)[0]["id"])
+    lines = run("show", rid, "--archive", str(data)).output.splitlines()
+    title = lines.index("三、收到和处理政府信息公开申请情况")
+    head, row = lines[title + 1].split(), lines[title + 2]
+    assert head == ["自然人", "总计"]  # the columns the report has, in the form's order
+    assert row.split() == ["一、本年新收政府信息公开申请数量", "2"]  # total blank: empty
+    header = lines[title + 1]
+    assert _cols(row[:row.index("2")]) == _cols(header[:header.index("自然人")])  # aligned
+
+
+def _cols(text: str) -> int:
+    """Terminal columns of `text` (a CJK character takes two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

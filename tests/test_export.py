@@ -29,15 +29,30 @@ def one_line_error(result: Result, fragment: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("Error: ") and fragment in lines[0], lines
 
 
+def test_csv_is_for_excel_by_default_bom_and_chinese_headers(sample: Path, tmp_path: Path) -> None:
+    target = tmp_path / "reports.csv"
+    assert run("export", "--format", "csv", "--out", str(target), "--archive",
+               str(sample)).exit_code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    header = data[3:].decode("utf-8").splitlines()[0].split(",")
+    assert header[:6] == ["报告编号", "机关编号", "机关", "地区", "机关（报告原文）", "年度"]
+    plain = run("export", "--format", "csv", "--no-bom", "--headers", "en", "--archive",
+                str(sample)).output
+    assert plain.startswith("id,agency_id,agency,")
+
+
 def test_csv_of_reports_and_cells(sample: Path) -> None:
-    reports = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--archive",
+    reports = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--no-bom",
+                                                  "--headers", "en", "--archive",
                                                   str(sample)).output)))
     assert len(reports) == len(SAMPLE) - 2  # two copies each of two 2020 reports
     dyz = [r for r in reports if r["agency"] == "东园镇"]
     assert [r["year"] for r in dyz] == ["2019", "2020", "2021", "2022", "2023"]
     assert dyz[0]["agency_as_written"] == "中卫市沙坡头区东园镇人民政府"
     assert dyz[0]["url"].startswith("http://www.spt.gov.cn/") and len(dyz[0]["primary_sha256"]) == 64
-    out = run("export", "--format", "csv", "--table", "cells", "--archive", str(sample)).output
+    out = run("export", "--format", "csv", "--table", "cells", "--no-bom", "--headers", "en",
+              "--archive", str(sample)).output
     cells = list(csv.DictReader(io.StringIO(out)))
     blank = [c for c in cells if c["is_blank"] == "1"]
     assert {(c["agency"], c["row_label"], c["value"]) for c in blank} == {
@@ -66,13 +81,46 @@ def test_xlsx_has_a_sheet_per_table(sample: Path, tmp_path: Path) -> None:
     assert run("export", "--format", "xlsx", "--out", str(target), "--archive",
                str(sample)).exit_code == 0
     book = load_workbook(target, read_only=True)
-    assert book.sheetnames == ["报告 reports", "单元格 cells"]
+    assert book.sheetnames == ["二 主动公开", "三 申请办理", "四 复议诉讼", "报告 reports", "单元格 cells"]
     header, *body = list(book["报告 reports"].iter_rows(values_only=True))
-    assert header[:3] == ("id", "agency_id", "agency") and len(body) == len(SAMPLE) - 2
+    assert header[:3] == ("报告编号", "机关编号", "机关") and len(body) == len(SAMPLE) - 2
     cells = list(book["单元格 cells"].iter_rows(values_only=True))
-    value, blank = cells[0].index("value"), cells[0].index("is_blank")
+    value, blank = cells[0].index("数值"), cells[0].index("空白（1＝原表空白）")
     assert {r[value] for r in cells[1:] if r[blank] == 1} == {None}
     assert 0 in {r[value] for r in cells[1:] if r[blank] == 0}
+
+
+def test_xlsx_wide_sheet_is_the_form_one_row_per_report(sample: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "wide.xlsx"
+    assert run("export", "--format", "xlsx", "--out", str(target), "--archive",
+               str(sample)).exit_code == 0
+    sheet = load_workbook(target)["三 申请办理"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}12"
+    assert sheet.max_row == 12  # a header and 11 reports
+    head = [c.value for c in sheet[1]]
+    assert head[:7] == ["报告编号", "机关", "地区", "年度", "模板",
+                        "一、本年新收政府信息公开申请数量 | 自然人", "一、本年新收政府信息公开申请数量 | 商业企业"]
+    assert head[-1] == "四、结转下年度继续办理 | 总计"
+    assert sheet.column_dimensions["B"].width == 22
+    rows = {(r[1], r[3]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    forward = head.index("四、结转下年度继续办理 | 自然人")
+    new = head.index("一、本年新收政府信息公开申请数量 | 自然人")
+    over = head.index("二、上年结转政府信息公开申请数量 | 自然人")
+    assert [rows[("中卫市沙坡头区东园镇", y)][new] for y in (2019, 2020, 2021, 2022, 2023)] == [
+        12, 8, 5, 3, 15]
+    assert rows[("中卫市沙坡头区东园镇", 2021)][over] == 1
+    assert rows[("沙坡头区文昌镇", 2020)][forward] is None  # blank, not 0
+    assert rows[("沙坡头区文昌镇", 2021)][forward] == 0
+
+
+def test_a_bad_xlsx_path_is_one_line(sample: Path, tmp_path: Path) -> None:
+    result = run("export", "--format", "xlsx", "--out", str(tmp_path / "no" / "x.xlsx"),
+                 "--archive", str(sample))
+    one_line_error(result, f"cannot write {tmp_path / 'no' / 'x.xlsx'}: No such file or directory")
+    assert not (tmp_path / "no").exists()
 
 
 def test_export_errors_are_one_line(sample: Path, tmp_path: Path) -> None:
