@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import BlobError, InvalidRecord
@@ -60,6 +61,16 @@ class BlobStore:
             return self.path(sha).read_bytes()
         except FileNotFoundError:
             raise BlobError(f"no blob {sha}") from None
+
+    def shas(self) -> Iterator[str]:
+        """Every stored blob's sha256, in order (what `verify` matches against the rows)."""
+        for path in sorted(self.root.glob("??/??/*")):
+            if path.is_file() and _SHA256.fullmatch(path.name):
+                yield path.name
+
+    def unfinished(self) -> list[Path]:
+        """Temp files of writes that never reached os.replace (a killed run's)."""
+        return sorted(p for p in self.root.glob("??/??/.tmp-*") if p.is_file())
 
     def verify(self, sha: str) -> bool:
         """True when the blob exists and its bytes still hash to `sha`."""

@@ -5,8 +5,11 @@ they live here because only `crawler` may import both `archive` and `pipelines`.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,9 @@ from archive.cli import archive_option, cli, echo_json, json_option, open_existi
 from archive.db import Archive
 from archive.errors import BlobError
 from archive.records import ParsedCopy
+from archive.repair import Repair, repaired_lines
+from archive.repair import repair as repair_archive
+from archive.verify import LockState, Problem
 from archive.verify import verify as verify_archive
 
 logger = logging.getLogger(__name__)
@@ -95,25 +101,88 @@ def reparse(archive_dir: Path, as_json: bool) -> None:
     click.echo("re-parsed: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
+def lock_state(archive_dir: Path) -> LockState:
+    """Is the archive's run lock (crawler/runner.py RunLock) held by a live process? Asked
+    of the kernel (a shared flock tried and let go at once), not of the file's PID."""
+    from crawler.runner import LOCK_NAME, RunLock
+
+    path = Path(archive_dir) / LOCK_NAME
+    if not path.is_file():
+        return LockState()
+    with open(path, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return LockState(True, str(RunLock(archive_dir, "").holder().get("started", "")))
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return LockState()
+
+
+@contextmanager
+def repair_lock(archive_dir: Path) -> Iterator[LockState]:
+    """Hold the run lock while repairing, so no crawl starts meanwhile; when a crawl holds
+    it, repair around it (what it may be writing is left alone)."""
+    from crawler.runner import CrawlLocked, RunLock
+
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(RunLock(archive_dir, "verify --repair"))
+            state = LockState()
+        except CrawlLocked:
+            state = lock_state(archive_dir)
+        yield state
+
+
+def describe(data: bytes) -> tuple[str, str]:
+    from pipelines.download import fingerprint
+
+    _, mime, fmt = fingerprint(data)
+    return mime, fmt
+
+
 @cli.command()
 @archive_option
 @json_option
 @click.option("--no-reparse", is_flag=True, help="Skip re-parsing every report (faster).")
+@click.option("--repair", "fix", is_flag=True,
+              help="Fix what is safe (orphan blobs get their copy row back, re-parsed; runs "
+              "nobody runs are marked killed; rows of missing reports go); exit 0 when all is.")
 @click.pass_context
-def verify(ctx: click.Context, archive_dir: Path, as_json: bool, no_reparse: bool) -> None:
-    """Check the archive: SQLite integrity, every blob's sha256, every report re-parseable.
+def verify(ctx: click.Context, archive_dir: Path, as_json: bool, no_reparse: bool,
+           fix: bool) -> None:
+    """Check the archive: SQLite integrity, every blob's sha256, every report re-parseable,
+    and what a killed run left (orphan blobs and rows, runs left "running").
 
-    Exit status 1 when there is a problem."""
-    with open_existing(archive_dir) as archive:
-        problems = verify_archive(archive, None if no_reparse else parse_bytes)
+    Exit status 1 when there is a problem (with --repair: one left unrepaired)."""
+    reparse = None if no_reparse else parse_bytes
+    with open_existing(archive_dir) as archive, \
+            (repair_lock(archive_dir) if fix else nullcontext(lock_state(archive_dir))) as lock:
+        problems = verify_archive(archive, reparse, lock)
+        repairs = repair_archive(archive, problems, describe, parse_bytes) if fix else []
+        left = verify_archive(archive, reparse, lock) if fix else problems
         counts = archive.counts()
     if as_json:
-        echo_json({"ok": not problems, "problems": [asdict(p) for p in problems],
-                   "copies": counts["copies"], "reports": counts["reports"]})
+        echo_json({"ok": not left, "problems": [asdict(p) for p in problems],
+                   "copies": counts["copies"], "reports": counts["reports"],
+                   **({"repairs": [_repair_json(r) for r in repairs],
+                       "left": [asdict(p) for p in left]} if fix else {})})
     else:
-        for p in problems:
-            click.echo(f"PROBLEM {p.kind} {p.subject}: {p.detail}")
-        click.echo(f"checked {counts['copies']} copies, {counts['reports']} reports:"
-                   f" {len(problems)} problems")
-    if problems:
+        _echo_verify(problems, repairs, left, counts, fix)
+    if left:
         ctx.exit(1)
+
+
+def _repair_json(r: Repair) -> dict[str, Any]:
+    return {**asdict(r.problem), "repaired": r.done, "what": r.what}
+
+
+def _echo_verify(problems: list[Problem], repairs: list[Repair], left: list[Problem],
+                 counts: dict[str, int], fix: bool) -> None:
+    for p in problems:
+        click.echo(f"PROBLEM {p.kind} {p.subject}: {p.detail}")
+    for line in repaired_lines(repairs):
+        click.echo(line)
+    summary = f"checked {counts['copies']} copies, {counts['reports']} reports: {len(problems)} problems"
+    if fix:
+        summary += f", {sum(r.done for r in repairs)} repaired, {len(left)} left"
+    click.echo(summary)
