@@ -90,6 +90,16 @@ def _draw(axes: Any, years: list[int], data: dict[str, list[float | None]]) -> N
                     marker="o", label=label)
         ax.set_title(heading)
         ax.set_ylabel("件数")
+        ax.set_ylim(*y_range([v for _, label in rows for v in data[label]]))
+        ax.yaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize="small")
         ax.grid(alpha=0.3)
     axes[1].set_xticks(years, [str(y) for y in years])
+    axes[1].set_xlim(years[0] - 0.5, years[-1] + 0.5)  # one year: a point in the middle
+
+
+def y_range(values: list[float | None]) -> tuple[float, float]:
+    """From 0 to a little above the largest value; at least 0..1 (all equal, all 0 or none)."""
+    present = [v for v in values if v is not None]
+    top = max(present, default=0)
+    return (min(0.0, min(present, default=0)), max(1.0, top * 1.15))

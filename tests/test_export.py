@@ -163,3 +163,12 @@ def test_plot_of_a_name_two_bodies_share_asks_for_an_id(tmp_path: Path) -> None:
         for name in ("中卫市沙坡头区白沙镇", "中卫市海原县白沙镇"):
             store_report(archive, canonical_report(name, 2021, tables={}), name)
     one_line_error(run("plot", "白沙镇", "--archive", str(tmp_path / "two")), "names 2 agencies")
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([5, 5, 5], (0.0, 5.75)), ([0, 0], (0.0, 1.0)), ([None, None], (0.0, 1.0)),
+    ([3], (0.0, 3.45)), ([-2, 4, None], (-2.0, 4.6))])
+def test_plot_axes_are_sensible_for_equal_values_and_one_year(values, expected) -> None:
+    from archive.plot import y_range
+
+    assert y_range(values) == pytest.approx(expected)
