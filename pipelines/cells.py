@@ -36,6 +36,7 @@ def is_blank(cell: str) -> bool:
     return normalise(cell) in BLANK_MARKS
 
 
+@functools.lru_cache(maxsize=8192)
 def _figure(text: str) -> str | None:
     """The figure a normalised cell holds (plain, with thousands commas, a unit or a note)."""
     if _NUMBER.match(text):

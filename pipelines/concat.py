@@ -8,6 +8,7 @@ label followed directly by digits, or a row whose one figure token cannot be one
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class Run:
     where: str
 
 
+@functools.lru_cache(maxsize=4096)
 def row_key(label: str, template: str) -> tuple[str, str] | None:
     """(table, row key) a label names in this template, or None."""
     active = T.match_row(label, T.ACTIVE_ROW_SPECS)

@@ -48,6 +48,7 @@ def _compiled(specs: tuple[RowSpec, ...]) -> tuple[tuple[str, re.Pattern[str]], 
     return tuple((s.key, re.compile(p)) for s in specs for p in s.patterns)
 
 
+@functools.lru_cache(maxsize=4096)  # a document's labels are matched against several tables
 def match_row(label: str, specs: tuple[RowSpec, ...]) -> str | None:
     """The key of the first spec whose pattern occurs in the label, or None."""
     for key, pattern in _compiled(specs):
