@@ -180,7 +180,8 @@ def check_runs(archive: Archive, lock: LockState) -> Iterator[Problem]:
         yield Problem("run", f"run {rid}", f"{target} started {started}, still 'running': {why}")
 
 
-def verify(archive: Archive, reparse: Reparse | None, lock: LockState = LockState()) -> list[Problem]:
+def verify(archive: Archive, reparse: Reparse | None,
+           lock: LockState = LockState()) -> list[Problem]:
     problems = [*check_database(archive), *check_blobs(archive)]
     problems += [*check_orphan_blobs(archive, lock), *check_orphan_rows(archive),
                  *check_runs(archive, lock)]

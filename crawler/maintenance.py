@@ -182,7 +182,8 @@ def _echo_verify(problems: list[Problem], repairs: list[Repair], left: list[Prob
         click.echo(f"PROBLEM {p.kind} {p.subject}: {p.detail}")
     for line in repaired_lines(repairs):
         click.echo(line)
-    summary = f"checked {counts['copies']} copies, {counts['reports']} reports: {len(problems)} problems"
+    summary = (f"checked {counts['copies']} copies, {counts['reports']} reports:"
+               f" {len(problems)} problems")
     if fix:
         summary += f", {sum(r.done for r in repairs)} repaired, {len(left)} left"
     click.echo(summary)

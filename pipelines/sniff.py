@@ -109,8 +109,9 @@ def _plausible(text: str) -> bool:
 def utf16_encoding(data: bytes) -> str | None:
     """"utf-16-le" or "utf-16-be" when `data` is UTF-16 text, else None: a byte-order mark,
     or (no BOM) NULs in every other byte, where ASCII characters put their zero high byte,
-    and text that reads as CJK/ASCII in that byte order; or (pure CJK, whose NULs are low bytes if any)
-    bytes that are neither UTF-8 nor GB18030 but read as CJK in exactly one byte order."""
+    and text that reads as CJK/ASCII in that byte order; or (pure CJK, whose NULs are low
+    bytes if any) bytes that are neither UTF-8 nor GB18030 but read as CJK in exactly one
+    byte order."""
     if data.startswith(b"\xff\xfe") and not data.startswith(b"\xff\xfe\x00\x00"):
         return "utf-16-le"
     if data.startswith(b"\xfe\xff"):
