@@ -33,6 +33,7 @@ _STATISTICS_PERIOD = re.compile(r"统计[^。]{0,24}?((?:19|20)\d{2})\s*年\s*(?
 _YEAR_OF_WORK = re.compile(r"((?:19|20)\d{2})\s*年度?\s*(?:[，,]?\s*(?:本|我|全)[\u4e00-\u9fff]{0,8})?"
                            r"(?:政府|政务)?信息公开")
 _MAX_HEAD_LINES = 16
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # What infographics, readings and bracketed tags put before the body's name.
 _PREFIX = re.compile(r"^(?:关于|[【\[][^】\]]*[】\]]|(?:图解|图说|一图(?:读懂|看懂|了解|速览)|(?:政策)?解读)[:：]?)+")
 _LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
@@ -150,7 +151,8 @@ def _year_from(meta: Meta, doc: Document, text: str, hints: Hints) -> None:
     else:
         head = "".join(_head_lines(doc))
         for source, pattern, where in (("statistics period", _STATISTICS_PERIOD, text),
-                                       ("first lines", _YEAR_OF_WORK, head)):
+                                       ("first lines", _YEAR_OF_WORK, head),
+                                       ("first year written in the first lines", _ANY_YEAR, head)):
             m = pattern.search(where)
             if m:
                 meta.year, meta.sources["year"] = int(m.group(1)), source
