@@ -116,8 +116,8 @@ def test_a_related_document_is_kept_apart_from_the_reports(root: Path) -> None:
     assert [(r["year"], r["kind"], r["title"]) for r in rows] == [(2023, "notice", NOTICE)]
     assert "低保信息及时公开" in rows[0]["text"] and agency == "沙坡头区"  # the district itself
     assert n_reports == 2 and years == {2016, 2021} and 2023 not in cov_years
-    exported = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--archive",
-                                                   str(root)).output)))
+    exported = list(csv.DictReader(io.StringIO(run("export", "--format", "csv", "--headers", "en",
+                                                   "--no-bom", "--archive", str(root)).output)))
     assert sorted(r["year"] for r in exported) == ["2016", "2021"]
 
 
