@@ -37,8 +37,11 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
     def ours(key: str) -> int:
         return int(stats.get(f"{STATS_PREFIX}/{key}", 0) or 0)
 
+    fetched = int(stats.get("downloader/response_count", 0) or 0)
+    unreachable = _fetch_failures(stats)
     lines = [
-        f"pages fetched:      {int(stats.get('downloader/response_count', 0) or 0)}",
+        f"pages fetched:      {fetched}",
+        f"URLs failed:        {unreachable}  (connection errors, time-outs, HTTP errors after retries)",
         f"documents:          {ours('documents')}",
         f"new copies:         {ours('new_copies')}",
         f"duplicate copies:   {ours('duplicate_copies')}  (recorded as sightings)",
@@ -48,7 +51,25 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
         f"archive now holds:  {counts.get('reports', 0)} reports, {counts.get('copies', 0)} copies, "
         f"{counts.get('sightings', 0)} URLs",
     ]
-    return lines
+    return lines + ["", _closing(fetched, unreachable, ours("documents"), ours("copies/failed"))]
+
+
+def _fetch_failures(stats: dict[str, Any]) -> int:
+    """URLs given up on: retries exhausted, or errors no retry covers (HTTP 4xx ignored)."""
+    keys = ("retry/max_reached", "httperror/response_ignored_count")
+    return sum(int(stats.get(key, 0) or 0) for key in keys)
+
+
+def _closing(fetched: int, unreachable: int, documents: int, failed: int) -> str:
+    if not fetched and not documents:
+        return (f"Nothing was fetched: {unreachable} URL(s) failed (is the portal reachable?)."
+                if unreachable else "Nothing was fetched.")
+    problems = []
+    if failed:
+        problems.append(f"{failed} document(s) could not be read or parsed")
+    if unreachable:
+        problems.append(f"{unreachable} URL(s) could not be fetched")
+    return f"Done, with problems: {'; '.join(problems)}." if problems else "Done: no failures."
 
 
 def _exit_code(stats: dict[str, Any]) -> int:

@@ -50,3 +50,18 @@ def test_ingest_keeps_an_unreadable_file_with_its_reason(tmp_path: Path, seeds_d
         assert len(failed) == 1 and failed[0]["error"]
         assert arc.blobs.read(failed[0]["sha256"]) == bad.read_bytes()  # the bytes are kept
         assert arc.counts()["reports"] == 1
+
+
+def test_crawl_of_an_unreachable_portal_counts_its_failures_and_says_so(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    run = _nianbao("crawl", f"http://127.0.0.1:{port}/", "--archive", str(tmp_path / "arc"),
+                   "--fast", "-s", "RETRY_TIMES=0")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    failed = next(line for line in run.stdout.splitlines() if line.startswith("URLs failed:"))
+    assert int(failed.split()[2]) >= 1
+    assert run.stdout.rstrip().splitlines()[-1].startswith("Nothing was fetched:")
