@@ -17,6 +17,7 @@ import forms
 from . import reportpage
 from .coverage import coverage
 from .plot import series
+from .primary import reason_zh
 from .reading import get_report
 from .search import search
 
@@ -29,6 +30,7 @@ CHART = [("本年新收", "本年新收申请"), ("予以公开", "予以公开"
 def report_page(db: Database, report_id: int) -> dict[str, Any]:
     """One report: fields, the tables as the form lays them out, parts, copies, other years."""
     report = get_report(db, report_id)
+    report["primary_reason"] = reason_zh(report.get("primary_reason"))
     cells = list(db.query("SELECT table_name, row_key, column_key, value, is_blank, flag"
                           " FROM cells WHERE report_id = ?", [report_id]))
     checks = list(db.query('SELECT rule, status, "left", "right" FROM checks'

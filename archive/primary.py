@@ -15,6 +15,7 @@ cells are those where the copies that have tables give different values (blank i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,24 @@ def reason(primary: Candidate, others: list[Candidate]) -> str:
             detail = f" ({abs(a)} vs {abs(b)})" if i >= 2 else ""
             return f"{_REASONS[i]}{detail} than copy {runner.sha256[:12]}"
     return f"copies rank equal: copy {primary.sha256[:12]} kept, the first chosen"
+
+
+_ZH = {"newest version": "版本最新", "text layer over OCR": "有文字层，优于扫描识别",
+       "fewer failing checks": "未通过的校验更少", "fewer flagged cells": "存疑单元格更少",
+       "more non-null cells": "填写的单元格更多", "the only parsed copy": "唯一解析成功的副本"}
+
+
+def reason_zh(text: str | None) -> str | None:
+    """The reason in Chinese, for the pages archivists read (the CLI keeps English)."""
+    if not text:
+        return text
+    m = re.match(r"^(.+?)( \((\d+) vs (\d+)\))? than copy (\w+)$", text)
+    if m and m.group(1) in _ZH:
+        counts = f"（{m.group(3)} 对 {m.group(4)}）" if m.group(2) else ""
+        return f"{_ZH[m.group(1)]}{counts}，相比副本 {m.group(5)}"
+    if text.startswith("copies rank equal"):
+        return "各副本不分上下，保留最先选定的一份"
+    return _ZH.get(text, text)
 
 
 def disagreeing_cells(candidates: list[Candidate]) -> list[dict[str, Any]]:
