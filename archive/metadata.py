@@ -70,12 +70,12 @@ for _table, _cols in COLUMNS.items():
         "flags": "存疑单元格（列：原因）"}}
 
 SEARCH_SQL = """select r.id as 报告, r.year as 年度, coalesce(a.region || a.name, r.agency) as 机关,
-  r.agency as 原文机关名称, r.title as 标题, nianbao_snippet(r.text, :q) as 摘要
+  r.agency as 原文机关名称, r.title as 标题, nianbao_snippet(r.text, :检索词) as 摘要
 from reports_fts f join reports r on r.fts_rowid = f.rowid
 left join agencies a on a.id = r.agency_id
-where reports_fts match nianbao_match(:q)
-  and (:year = '' or r.year = cast(:year as integer))
-  and (:agency = '' or nianbao_agency_match(a.region, a.name, r.agency, :agency))
+where reports_fts match nianbao_match(:检索词)
+  and (:年度 = '' or r.year = cast(:年度 as integer))
+  and (:机关 = '' or nianbao_agency_match(a.region, a.name, r.agency, :机关))
 order by f.rowid desc limit 500"""
 
 FAILING_SQL = """select report_id as 报告, coalesce(region || agency, agency_as_written) as 机关, year as 年度, rule as 规则,
@@ -90,7 +90,8 @@ from cross_year_checks where status != 'pass' order by agency_id, year, column_k
 YEAR_OVER_YEAR_SQL = """select region || agency as 机关, year as 年度, row_label as 项目,
   total as 总计, lag(total) over w as 上一份报告, total - lag(total) over w as 增减,
   report_id as 报告
-from applications_view where row_key = coalesce(nullif(:row_key, ''), 'new_received')
+from applications_view where (nullif(:项目, '') is null and row_key = 'new_received')
+  or instr(row_label, nullif(:项目, '')) > 0
 window w as (partition by agency_id, row_key order by year)
 order by region, agency, year"""
 
@@ -115,8 +116,8 @@ def queries(years: list[int]) -> dict[str, dict[str, Any]]:
         "failing_checks": {"title": "未通过的校验", "sql": FAILING_SQL},
         "cross_year": {"title": "跨年度校验（未通过或无法判断）", "sql": CROSS_YEAR_SQL},
         "year_over_year": {"title": "逐年对比（申请情况）",
-                           "description": "项目代码 row_key 留空＝本年新收（new_received）；"
-                           "可填 carried_over、granted、total_processed、carried_forward 等。",
+                           "description": "项目：填表中项目名称的一部分，如“予以公开”“上年结转”"
+                           "“总计”“结转下年度”；留空＝本年新收政府信息公开申请数量。",
                            "sql": YEAR_OVER_YEAR_SQL},
     }
 

@@ -119,10 +119,18 @@ def test_search_box_speaks_the_query_language(server) -> None:
 
 def test_canned_search_with_filters_and_snippets(server) -> None:
     base, _ = server
-    hits = rows(base, "/archive/search.json", q="低保", year="2020", agency="东园镇")
+    hits = rows(base, "/archive/search.json", 检索词="低保", 年度="2020", 机关="东园镇")
     assert [(h["年度"], h["机关"]) for h in hits] == [(2020, "中卫市沙坡头区东园镇")]
     assert "【低保】" in hits[0]["摘要"]
-    assert rows(base, "/archive/search.json", q="", year="", agency="") == []
+    assert rows(base, "/archive/search.json", 检索词="", 年度="", 机关="") == []
+
+
+def test_canned_year_over_year_takes_the_row_by_its_chinese_label(server) -> None:
+    base, _ = server
+    granted = rows(base, "/archive/year_over_year.json", 项目="予以公开")
+    default = rows(base, "/archive/year_over_year.json", 项目="")
+    assert granted and {h["项目"] for h in granted} == {"（一）予以公开"}
+    assert default and {h["项目"] for h in default} == {"一、本年新收政府信息公开申请数量"}
 
 
 def test_sql_functions_for_your_own_queries(sql_server) -> None:
@@ -202,9 +210,9 @@ def test_browser_search_open_report_download_original(server, page, tmp_path: Pa
 def test_browser_canned_search_highlights(server, page) -> None:
     base, _ = server
     page.goto(f"{base}/archive/search")
-    page.fill("input[name=q]", "信访 -东园")
+    page.fill("input[name=检索词]", "信访 -东园")  # the canned query's parameters are Chinese
     page.click("input[type=submit]")
-    page.wait_for_url("**q=*")
+    page.wait_for_url(lambda url: "?" in url)
     marks = page.locator("mark").all_inner_texts()
     assert marks and set(marks) == {"信访"}
     assert "东园镇" not in page.locator("table.rows-and-columns").inner_text()
