@@ -12,7 +12,7 @@ in the intersections), so the grid stays.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from pipelines.pdf.rules import Edge, Seg
@@ -79,39 +79,55 @@ class _Sets:
 
 
 def _connected(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
-    """Groups of horizontal and vertical edges that touch one another."""
+    """Groups of horizontal and vertical edges that touch one another: each horizontal edge
+    meets the vertical ones in its x range, found by bisection over them sorted by x."""
     sets = _Sets(len(hs) + len(vs))
+    order = sorted(range(len(vs)), key=lambda j: vs[j][0])
+    xs = [vs[j][0] for j in order]
     for i, (y, x0, x1) in enumerate(hs):
-        for j, (x, y0, y1) in enumerate(vs):
-            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
+        for k in range(bisect_left(xs, x0 - SNAP), bisect_right(xs, x1 + SNAP)):
+            j = order[k]
+            if vs[j][1] - SNAP <= y <= vs[j][2] + SNAP:
                 sets.join(i, len(hs) + j)
     groups = [([hs[i] for i in g if i < len(hs)], [vs[i - len(hs)] for i in g if i >= len(hs)]) for g in sets.groups()]
     return [g for g in groups if len(g[0]) >= 2 and len(g[1]) >= 2]
 
 
+def _covered(spans: list[tuple[float, float]], points: list[float]) -> list[bool]:
+    """For each of the ascending points, whether a span widened by SNAP holds it (one sweep:
+    a point is covered when the spans starting before it reach it)."""
+    widened = sorted((a - SNAP, b + SNAP) for a, b in spans)
+    out, k, reach = [], 0, float("-inf")
+    for p in points:
+        while k < len(widened) and widened[k][0] <= p:
+            reach = max(reach, widened[k][1])
+            k += 1
+        out.append(p <= reach)
+    return out
+
+
 class _Grid:
-    """The lines of one table snapped to a grid; which slot boundaries are drawn."""
+    """The lines of one table snapped to a grid; which slot boundaries are drawn: `v[i][r]`
+    is whether vertical line i is drawn across row r (at its middle), `h[j][c]` whether
+    horizontal line j is drawn across column c."""
 
     def __init__(self, hs: list[Seg], vs: list[Seg]) -> None:
         self.ys, self.xs = cluster(h[0] for h in hs), cluster(v[0] for v in vs)
-        self.rows_at: list[list[tuple[float, float]]] = [[] for _ in self.ys]
-        self.cols_at: list[list[tuple[float, float]]] = [[] for _ in self.xs]
+        rows_at: list[list[tuple[float, float]]] = [[] for _ in self.ys]
+        cols_at: list[list[tuple[float, float]]] = [[] for _ in self.xs]
         for y, x0, x1 in hs:
-            self.rows_at[nearest(self.ys, y)].append((x0, x1))
+            rows_at[nearest(self.ys, y)].append((x0, x1))
         for x, y0, y1 in vs:
-            self.cols_at[nearest(self.xs, x)].append((y0, y1))
-
-    def v_drawn(self, line: int, r: int) -> bool:
-        mid = (self.ys[r] + self.ys[r + 1]) / 2
-        return any(a - SNAP <= mid <= b + SNAP for a, b in self.cols_at[line])
-
-    def h_drawn(self, line: int, c: int) -> bool:
-        mid = (self.xs[c] + self.xs[c + 1]) / 2
-        return any(a - SNAP <= mid <= b + SNAP for a, b in self.rows_at[line])
+            cols_at[nearest(self.xs, x)].append((y0, y1))
+        ymids = [(a + b) / 2 for a, b in zip(self.ys, self.ys[1:])]
+        xmids = [(a + b) / 2 for a, b in zip(self.xs, self.xs[1:])]
+        self.v = [_covered(spans, ymids) for spans in cols_at]
+        self.h = [_covered(spans, xmids) for spans in rows_at]
 
     def closed(self, r0: int, r1: int, c0: int, c1: int) -> bool:
-        return (all(self.v_drawn(c0, r) and self.v_drawn(c1 + 1, r) for r in range(r0, r1 + 1))
-                and all(self.h_drawn(r0, c) and self.h_drawn(r1 + 1, c) for c in range(c0, c1 + 1)))
+        v, h = self.v, self.h
+        return (all(v[c0][r0:r1 + 1]) and all(v[c1 + 1][r0:r1 + 1])
+                and all(h[r0][c0:c1 + 1]) and all(h[r1 + 1][c0:c1 + 1]))
 
 
 def _grid_cells(hs: list[Seg], vs: list[Seg]) -> list[BBox]:
@@ -121,13 +137,13 @@ def _grid_cells(hs: list[Seg], vs: list[Seg]) -> list[BBox]:
     sets = _Sets(nr * nc)
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not grid.v_drawn(c + 1, r):
+            if c + 1 < nc and not grid.v[c + 1][r]:
                 sets.join(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and not grid.h_drawn(r + 1, c):
+            if r + 1 < nr and not grid.h[r + 1][c]:
                 sets.join(r * nc + c, (r + 1) * nc + c)
     cells = []
     for group in sets.groups():
-        r0, r1 = min(i // nc for i in group), max(i // nc for i in group)
+        r0, r1 = group[0] // nc, group[-1] // nc  # a group's slots are in ascending order
         c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
         if len(group) == (r1 - r0 + 1) * (c1 - c0 + 1) and grid.closed(r0, r1, c0, c1):
             cells.append((grid.xs[c0], grid.ys[r0], grid.xs[c1 + 1], grid.ys[r1 + 1]))
