@@ -127,3 +127,38 @@ def resolve(target: str, path: Path | None = None) -> Source:
         known = ", ".join(sorted(sources)) or "none"
         raise ValueError(f"unknown source {target!r} (configured: {known}); or give a URL")
     return sources[target]
+
+
+# -- shards: a list of portals per machine, each host in exactly one --------------------------
+
+def registered_domain(host: str) -> str:
+    """The domain a host belongs to (xxgk.spt.gov.cn -> spt.gov.cn, a.example.com ->
+    example.com); an IP address or a one-label host is itself."""
+    host = host.lower().rstrip(".")
+    labels = host.split(".")
+    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host) or len(labels) < 2:
+        return host
+    keep = 3 if ".".join(labels[-2:]) in PUBLIC_SUFFIXES else 2
+    return ".".join(labels[-keep:])
+
+
+def shard_of(source: Source, count: int) -> int:
+    """The shard (1..count) of a source: a stable hash of its root's registered domain, so
+    every host of one site lands in one shard whatever the machine or the file's order."""
+    import hashlib
+
+    domain = registered_domain(urlsplit(source.root_url).hostname or source.root_url)
+    return int(hashlib.sha256(domain.encode()).hexdigest(), 16) % count + 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """"2/5" -> (2, 5); raises ValueError for anything but K/N with 1 <= K <= N."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f"a shard is K/N with 1 <= K <= N, not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def shard_sources(sources: dict[str, Source], index: int, count: int) -> list[Source]:
+    """The sources of shard `index` of `count`, in the file's order."""
+    return [s for s in sources.values() if shard_of(s, count) == index]
