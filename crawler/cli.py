@@ -16,6 +16,7 @@ import click
 
 from archive.cli import archive_option, cli, json_option, open_existing
 from pipelines.base import STATS_PREFIX
+import fleet.cli  # noqa: F401,E402  (registers worker, fleet status, merge, crawl-shard)
 
 logger = logging.getLogger(__name__)
 

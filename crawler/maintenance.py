@@ -60,8 +60,13 @@ def _workers() -> Any:
     return _WORKERS[0]
 
 
-def reparse_all(archive: Archive) -> Counter[str]:
-    """Parse every archived copy again from its blob and store the new verdicts."""
+def reparse_all(archive: Archive, broker: str | None = None) -> Counter[str]:
+    """Parse every archived copy again from its blob and store the new verdicts; with a
+    broker, the copies not parsed by the current parser, on the fleet (fleet/submit.py)."""
+    if broker:
+        from fleet.submit import Fleet, reparse_on_fleet
+
+        return reparse_on_fleet(archive, Fleet(broker))
     counts: Counter[str] = Counter()
     rows = list(archive.db.query(
         "SELECT c.sha256, c.filename, c.status, c.parse, (SELECT url FROM sightings s"
@@ -87,10 +92,18 @@ def reparse_all(archive: Archive) -> Counter[str]:
 @cli.command()
 @archive_option
 @json_option
-def reparse(archive_dir: Path, as_json: bool) -> None:
+@click.option("--broker", metavar="URL", default=None,
+              help="Hand the copies to the fleet (`nianbao worker`) on this Redis broker; a re-run "
+              "resumes (copies the current parser already read are skipped).")
+def reparse(archive_dir: Path, as_json: bool, broker: str | None) -> None:
     """Parse every archived copy again (after a parser upgrade), without crawling."""
+    from fleet.submit import FleetStalled
+
     with open_existing(archive_dir) as archive:
-        counts = reparse_all(archive)
+        try:
+            counts = reparse_all(archive, broker)
+        except FleetStalled as exc:
+            raise click.ClickException(str(exc)) from exc
         total = archive.counts()
     summary: dict[str, Any] = {k: counts.get(k, 0) for k in (
         "parsed", "not_report", "failed", "changed", "missing_blob")}
