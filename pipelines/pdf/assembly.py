@@ -15,7 +15,7 @@ from statistics import median
 
 from pipelines.cells import is_number
 from pipelines.document import Block, TableBlock, TextBlock
-from pipelines.pdf.grid import cluster, nearest
+from pipelines.pdf.grid import cluster, nearest_of
 from pipelines.pdf.pages import Line, Page, Part, page_items
 
 _CONTINUED = re.compile(r"^\s*[（(]?\s*续\s*表?\s*[）)]?\s*$|^\s*续表")
@@ -30,9 +30,11 @@ class Table:
 def _part_rows(part: Part, xs: list[float]) -> list[list[str]]:
     ys = cluster(y for box, _ in part.cells for y in (box[1], box[3]))
     grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    col = nearest_of(xs, (x for box, _ in part.cells for x in (box[0], box[2])))
+    row = nearest_of(ys, (y for box, _ in part.cells for y in (box[1], box[3])))
     for (x0, top, x1, bottom), text in part.cells:
-        for r in range(nearest(ys, top), nearest(ys, bottom)):
-            for c in range(nearest(xs, x0), nearest(xs, x1)):
+        for r in range(row[top], row[bottom]):
+            for c in range(col[x0], col[x1]):
                 grid[r][c] = text
     return [row for row in grid if any(row)] or grid
 

@@ -23,13 +23,13 @@ SNAP = 4.0  # cell boundaries closer than this are one boundary (no column is na
 
 def cluster(values: Iterable[float]) -> list[float]:
     """Positions within SNAP of a group's first one are one position (their mean)."""
-    reps: list[list[float]] = []
-    for v in sorted(values):
-        if reps and v - reps[-1][0] <= SNAP:
-            reps[-1].append(v)
-        else:
-            reps.append([v])
-    return [sum(r) / len(r) for r in reps]
+    ordered = sorted(values)
+    out, start = [], 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] - ordered[start] > SNAP:
+            out.append(sum(ordered[start:i]) / (i - start))
+            start = i
+    return out
 
 
 def nearest(reps: list[float], v: float) -> int:
@@ -40,6 +40,11 @@ def nearest(reps: list[float], v: float) -> int:
     if i == len(reps):
         return i - 1
     return i if reps[i] - v < v - reps[i - 1] else i - 1
+
+
+def nearest_of(reps: list[float], values: Iterable[float]) -> dict[float, int]:
+    """`nearest(reps, v)` for each distinct v (cell boundaries repeat across a table)."""
+    return {v: nearest(reps, v) for v in set(values)}
 
 
 def find_tables(edges: list[Edge]) -> list[list[BBox]]:

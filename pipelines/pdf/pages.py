@@ -19,7 +19,7 @@ from typing import Any
 from pipelines.cells import is_number
 from pipelines.errors import ExtractionError
 from pipelines.pdf.characters import Char, group_lines, pdfium_chars, segments
-from pipelines.pdf.grid import BBox, cluster, find_tables, nearest
+from pipelines.pdf.grid import BBox, cluster, find_tables, nearest_of
 from pipelines.pdf.rules import page_objects
 from pipelines.textdoc import _space_row, is_footer, is_page_number
 
@@ -113,17 +113,19 @@ def cell_texts(cells: list[BBox], chars: list[Char]) -> tuple[list[str], list[Ch
     """The text of each cell, and the characters that fell in none: the cells are laid on
     the grid of their boundaries, and each character looks up its slot by bisection."""
     xs, ys = cluster(x for c in cells for x in (c[0], c[2])), cluster(y for c in cells for y in (c[1], c[3]))
+    col = nearest_of(xs, (x for c in cells for x in (c[0], c[2])))
+    row = nearest_of(ys, (y for c in cells for y in (c[1], c[3])))
     slot: dict[tuple[int, int], int] = {}
     for i, (x0, top, x1, bottom) in enumerate(cells):
-        for r in range(nearest(ys, top), nearest(ys, bottom)):
-            for c in range(nearest(xs, x0), nearest(xs, x1)):
+        for r in range(row[top], row[bottom]):
+            for c in range(col[x0], col[x1]):
                 slot[(r, c)] = i
     inside: list[list[Char]] = [[] for _ in cells]
     rest: list[Char] = []
-    for ch in chars:
-        k = slot.get((bisect_right(ys, ch.cy) - 1, bisect_right(xs, ch.cx) - 1))
+    for ch in chars:  # the centre, as Char.cx and Char.cy compute it
+        k = slot.get((bisect_right(ys, (ch.top + ch.bottom) / 2) - 1, bisect_right(xs, (ch.x0 + ch.x1) / 2) - 1))
         (inside[k] if k is not None else rest).append(ch)
-    texts = ["\n".join("".join(segments(line)) for line in group_lines(found)) for found in inside]
+    texts = ["\n".join("".join(segments(line)) for line in group_lines(found)) if found else "" for found in inside]
     return texts, rest
 
 
@@ -138,12 +140,13 @@ def _area(box: BBox) -> float:
 def _by_table(chars: list[Char], boxes: list[BBox]) -> tuple[list[list[Char]], list[Char]]:
     """Each character to the first (smallest) box around its centre, within TOL; boxes take
     their rows of characters by bisection over the characters sorted by centre height."""
-    order = sorted(chars, key=lambda c: c.cy)
-    keys = [c.cy for c in order]
+    centres = sorted(((c.top + c.bottom) / 2, i) for i, c in enumerate(chars))  # Char.cy, stable
+    order = [chars[i] for _, i in centres]
+    keys = [cy for cy, _ in centres]
     owner: list[int | None] = [None] * len(order)
     for k, (x0, top, x1, bottom) in enumerate(boxes):
         for i in range(bisect_left(keys, top - TOL), bisect_right(keys, bottom + TOL)):
-            if owner[i] is None and x0 - TOL <= order[i].cx <= x1 + TOL:
+            if owner[i] is None and x0 - TOL <= (order[i].x0 + order[i].x1) / 2 <= x1 + TOL:
                 owner[i] = k
     inside: list[list[Char]] = [[] for _ in boxes]
     free = []
