@@ -244,13 +244,18 @@ class Archive:
             "kind": copy["kind"] or "report"})
 
     def _superseded(self, shas: list[str]) -> set[str]:
-        """Copies that every URL they were seen at has since replaced with newer bytes
-        (the crawl's version history, archive/crawlstate.py; none for ingested files)."""
+        """Copies no URL serves any more as its latest version: every URL they were seen at
+        has moved on to newer bytes (the newest version should win). Read from the crawl
+        state's `crawl_versions` table (crawlstate/tables.py, which owns it; the archive only
+        reads it, and imports nothing of the crawl); ingested files have no versions."""
         if "crawl_versions" not in self.db.table_names():
             return set()
-        from .crawlstate import CrawlState
-
-        return CrawlState(self.db).superseded(shas)
+        marks = ", ".join("?" for _ in shas) or "NULL"
+        rows = self.db.query(
+            f"SELECT v.sha256 FROM crawl_versions v WHERE v.sha256 IN ({marks}) GROUP BY v.sha256"
+            " HAVING max(v.version = (SELECT max(w.version) FROM crawl_versions w"
+            " WHERE w.url = v.url)) = 0", list(shas))
+        return {r["sha256"] for r in rows}
 
     def _write_report(self, row: dict[str, Any], primary: dict[str, Any],
                       report: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -294,9 +299,15 @@ class Archive:
 
     # -- runs -----------------------------------------------------------------------------
 
-    def start_run(self, target: str) -> int:
-        return self._insert("runs", {"target": target, "started_at": self.now(),
-                                     "status": "running"})
+    def start_run(self, target: str, *, killed_before: bool = False) -> int:
+        """A new run of `target`. `killed_before`: the caller holds the target's run lock, so
+        earlier runs of it still "running" never ended: they are marked "killed"."""
+        with self.db.atomic():
+            if killed_before:
+                self.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'"
+                                " AND target = ?", [target])
+            return self._insert("runs", {"target": target, "started_at": self.now(),
+                                         "status": "running"})
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         values = {"finished_at": self.now(), "status": status, "stats": dumps(stats)}

@@ -272,6 +272,16 @@ def m009_sighting_context(db: Database) -> None:
     db.execute("ALTER TABLE sightings ADD COLUMN publisher TEXT")
 
 
+
+@migrations()
+def m010_sighting_warc_records(db: Database) -> None:
+    """Where a sighting's exchange is in the crawl's WARC files (crawlstate/warc.py): the
+    file under warcs/, the record's offset and length (one gzip member), so `show` and the
+    web UI can cite it and `verify` can check it exists."""
+    db.execute("ALTER TABLE sightings ADD COLUMN warc_file TEXT")
+    db.execute("ALTER TABLE sightings ADD COLUMN warc_offset INTEGER")
+    db.execute("ALTER TABLE sightings ADD COLUMN warc_length INTEGER")
+
 def recreate_views(db: Database) -> None:
     from .views import all_views, view_names
 

@@ -23,6 +23,9 @@ class Sighting:
     etag: str | None = None
     last_modified: str | None = None
     run_id: int | None = None
+    warc_file: str | None = None  # the WARC record of the exchange (crawlstate/warc.py)
+    warc_offset: int | None = None
+    warc_length: int | None = None
 
 
 @dataclass(slots=True)

@@ -14,7 +14,8 @@ def context(s: Sighting) -> dict[str, Any]:  # where the link was: the first one
 
 def validators(s: Sighting) -> dict[str, Any]:  # what the server said: the latest wins
     return {"http_status": s.http_status, "content_type": s.content_type, "etag": s.etag,
-            "last_modified": s.last_modified}
+            "last_modified": s.last_modified, "warc_file": s.warc_file,
+            "warc_offset": s.warc_offset, "warc_length": s.warc_length}
 
 
 def merged(row: dict[str, Any], s: Sighting) -> dict[str, Any]:

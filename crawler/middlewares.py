@@ -1,7 +1,8 @@
 """Downloader middlewares of nianbao.
 
-- `CrawlStateMiddleware`: conditional requests from the archive's crawl state; a 304 is
-  answered from the stored copy (or the page cache); 404/410 marks a document removed.
+- `CrawlStateMiddleware`: conditional requests from the crawl state (crawlstate/, through
+  the crawl's one handle); a 304 is answered from the stored copy (or the page cache). A
+  404/410 reaches the spider, whose failure item marks a document removed.
 - `BrowserGateMiddleware`: a host answering 412/521 with a JavaScript challenge goes to
   the browser (crawler/browser.py) for the rest of the run; attachments stay on plain
   HTTP with the browser's cookies.
@@ -24,10 +25,9 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.encoding import html_body_declared_encoding
 
-from archive.crawlstate import Fetch, UrlState
 from crawler.browser import GATE_STATUSES, browser_meta, challenge
-from crawler.extensions import crawl_state, document_rejected, utc_now
-from pipelines.base import archive_dir, handles_for
+from crawlstate.handle import CrawlStateHandle, handle_of, utc_now
+from crawlstate.tables import Fetch, UrlState
 from pipelines.sniff import sniff
 
 logger = logging.getLogger(__name__)
@@ -48,13 +48,14 @@ class CrawlStateMiddleware:
     def from_crawler(cls, crawler: Any) -> CrawlStateMiddleware:
         if not crawler.settings.getbool("CRAWLSTATE_ENABLED", True):
             raise NotConfigured
-        mw = cls(crawler)
-        crawler.signals.connect(mw.rejected, signal=document_rejected)
-        return mw
+        return cls(crawler)
 
     @property
-    def state(self) -> Any:
-        return crawl_state(self.crawler)
+    def state(self) -> CrawlStateHandle:
+        handle = handle_of(self.crawler)
+        if handle is None:
+            raise NotConfigured("no crawl-state handle (CrawlJobExtension disabled?)")
+        return handle
 
     def stat(self, key: str) -> None:
         self.stats.inc_value(f"crawlstate/{key}")
@@ -62,9 +63,9 @@ class CrawlStateMiddleware:
     def body_of(self, known: UrlState) -> bytes | None:
         if not known.sha256:
             return None
-        body = self.state.body(known.sha256)
-        if body is None and known.kind == "document":
-            blobs = handles_for(self.crawler).get(archive_dir(self.crawler.settings)).blobs
+        body = self.state.tables().body(known.sha256)
+        if body is None and known.kind == "document" and self.state.archive is not None:
+            blobs = self.state.archive.blobs
             body = blobs.read(known.sha256) if blobs.has(known.sha256) else None
         return body
 
@@ -75,7 +76,7 @@ class CrawlStateMiddleware:
         known = self.state.get(request.url)
         if known is None or not (known.etag or known.last_modified):
             return None
-        if known.kind == "document" and self.state.done_in_job(known, getattr(self.crawler, "_nianbao_job", None)):
+        if known.kind == "document" and self.state.tables().done_in_job(known, self.state.job):
             return self.replay(request, known)
         if known.kind != "rejected" and not known.sha256:
             return None
@@ -102,9 +103,7 @@ class CrawlStateMiddleware:
             return response
         if response.status == 304 and request.meta.get("nianbao_known"):
             return self.not_modified(request, response)
-        if response.status in (404, 410):
-            self.gone(request.url, f"HTTP {response.status}")
-        elif response.status == 200 and request.method == "GET" and not request.meta.get("playwright"):
+        if response.status == 200 and request.method == "GET" and not request.meta.get("playwright"):
             self.remember(request, response)
         return response
 
@@ -124,7 +123,7 @@ class CrawlStateMiddleware:
         fresh = Fetch(request.url, utc_now(), etag=_header(response, "ETag"),
                       last_modified=_header(response, "Last-Modified"))
         if known.kind != "document":
-            self.state.record_seen(fresh)
+            self.state.tables().record_seen(fresh)
         request.meta["nianbao_revalidated"] = True
         return self.stored_response(request, known, body)
 
@@ -153,21 +152,7 @@ class CrawlStateMiddleware:
         keep = body if (etag or modified) and len(body) <= self.cache_max else None
         fetch = Fetch(response.url, utc_now(), hashlib.sha256(body).hexdigest(), etag, modified,
                       _header(response, "Content-Type"), response.status)
-        self.state.record_page(fetch, keep, kind=kind)
-
-    def gone(self, url: str, reason: str) -> None:
-        known = self.state.get(url)
-        if known is not None and known.kind == "document" and self.state.mark_removed(url, utc_now(), reason):
-            self.stat("removed")
-            logger.info("removed from the site: %s (%s); the archived copy stays", url, reason)
-
-    def rejected(self, response: Response, reason: str, spider: Any = None) -> None:
-        body = response.body
-        self.state.record_rejected(Fetch(response.url, utc_now(), hashlib.sha256(body).hexdigest(),
-                                         _header(response, "ETag"), _header(response, "Last-Modified"),
-                                         _header(response, "Content-Type"), response.status), reason)
-        for url in response.meta.get("redirect_urls") or []:
-            self.gone(url, f"redirects to a refused page ({reason})")
+        self.state.tables().record_page(fetch, keep, kind=kind)
 
 
 class BrowserGateMiddleware:

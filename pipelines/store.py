@@ -1,19 +1,22 @@
 """Stage 5, the only one that writes archive rows: the copy, its sighting, the parse.
 
-Opens a run record when the crawl starts and closes it with the crawl's stats (the crawl's
-final outcome is written by `finish_crawl_run`, once Scrapy knows why it stopped). Each
-document also goes into the crawl state (archive/crawlstate.py): its validators for the
-next conditional request, and a new version when a known URL serves new bytes.
+In a crawl it writes through the crawl's state handle (crawlstate/handle.py): the archive
+connection, the run (the handle writes the run record, once, with the crawl's outcome), and
+each document's crawl state (its validators for the next conditional request, a new version
+when a known URL serves new bytes) in the same transaction as its copy and sighting, which
+cites the exchange's WARC record. Without a crawl (`nianbao ingest`) it opens the archive
+and its own run (crawlstate/runs.py, the one writer of runs) and records no crawl state.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from archive.crawlstate import CrawlState, Fetch
-from archive.db import Archive
 from archive.errors import InvalidRecord
 from archive.records import CopyRecord, ParsedCopy, Sighting
+from crawlstate.handle import CrawlStateHandle, handle_of
+from crawlstate.runs import Run
+from crawlstate.tables import Fetch
 from pipelines.base import STATS_PREFIX, Stats, archive_dir, handles_for, stat
 
 logger = logging.getLogger(__name__)
@@ -28,13 +31,16 @@ def _format(item: Any) -> str:
     return notes[0].split(":", 1)[1] if notes else "unknown"
 
 
-def sighting_of(item: Any, run_id: int | None) -> Sighting:
+def sighting_of(item: Any, run_id: int | None, handle: CrawlStateHandle | None = None) -> Sighting:
+    record = handle.cited_record(item.url) if handle is not None else None
+    warc = {"warc_file": record.warc_file, "warc_offset": record.offset,
+            "warc_length": record.length} if record else {}
     return Sighting(
         sha256=item.sha256, url=item.url, seen_at=item.fetched_at, source=item.source,
         column=item.column, referer=item.referer, link_text=item.link_text,
         page_title=item.page_title, publisher=item.agency_hint,
         http_status=item.status, content_type=item.content_type, etag=item.etag,
-        last_modified=item.last_modified, run_id=run_id,
+        last_modified=item.last_modified, run_id=run_id, **warc,
     )
 
 
@@ -50,7 +56,8 @@ class ArchivePipeline:
     def __init__(self, root: str, stats: Stats, owner: Any, target: str = "") -> None:
         self.root, self.stats, self.owner, self.target = root, stats, owner, target
         self.run_id: int | None = None
-        self._state: CrawlState | None = None
+        self.run: Run | None = None  # our own run, when there is no crawl handle
+        self.handle: CrawlStateHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -58,16 +65,21 @@ class ArchivePipeline:
 
     @property
     def archive(self) -> Any:
+        if self.handle is not None and self.handle.archive is not None:
+            return self.handle.archive
         return handles_for(self.owner).get(self.root)
 
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or getattr(self.owner, "spider", None)  # Scrapy 2.19 passes none
+        self.handle = handle_of(self.owner)
+        if self.handle is not None:  # a crawl: the handle owns the run
+            self.handle.open_for(spider)
+            self.run_id = self.handle.run_id
+            return
         target = self.target or str(getattr(spider, "target", "") or getattr(spider, "name", ""))
-        if spider is not None:  # a crawl holds the archive's run lock: earlier "running"
-            # runs of its target were killed (direct SQL until archive/db.py has a call for it)
-            self.archive.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'"
-                                    " AND target = ?", [target])
-        self.run_id = self.archive.start_run(target)
+        # a crawl (spider) holds the archive's run lock: earlier "running" runs were killed
+        self.run = Run.begin(self.archive, target, locked=spider is not None)
+        self.run_id = self.run.run_id
         if hasattr(self.stats, "set_value"):
             self.stats.set_value(f"{STATS_PREFIX}/run_id", self.run_id)
 
@@ -79,7 +91,7 @@ class ArchivePipeline:
         with archive.db.atomic():  # one transaction: a crawl killed midway leaves all or nothing
             archive.add_copy(CopyRecord(sha256=item.sha256, size=item.size, mime=item.mime,
                                         format=_format(item), filename=item.filename, seen_at=item.fetched_at))
-            new_url = archive.add_sighting(sighting_of(item, self.run_id))
+            new_url = archive.add_sighting(sighting_of(item, self.run_id, self.handle))
             self._remember(item)
             report_id = None if item.duplicate else self._save_parse(item)
         if item.duplicate:
@@ -103,15 +115,14 @@ class ArchivePipeline:
             return None
 
     def _remember(self, item: Any) -> None:
-        """The crawl state's record of the URL (not for local files: they have no URL)."""
-        if not str(item.url).startswith(("http://", "https://")):
+        """The crawl state's record of the URL (only in a crawl: an ingested file, or a WARC
+        made by another crawler, has no crawl state of ours)."""
+        if self.handle is None or not str(item.url).startswith(("http://", "https://")):
             return
         fetch = Fetch(url=item.url, seen_at=item.fetched_at, sha256=item.sha256, etag=item.etag,
                       last_modified=item.last_modified, content_type=item.content_type,
                       http_status=item.status, parent_url=item.referer, source=item.source)
-        if self._state is None:
-            self._state = CrawlState(self.archive.db)
-        version = self._state.record_document(fetch, fetched=not getattr(item, "revalidated", False))
+        version = self.handle.record_document(fetch, fetched=not getattr(item, "revalidated", False))
         if version > 1 and not getattr(item, "revalidated", False):
             stat(self.stats, "versions/new")
             logger.info("changed    %s  (version %d)", item.url, version)
@@ -124,23 +135,14 @@ class ArchivePipeline:
             logger.info("report #%s  %s %s  [%s]  %s", report_id, r.get("year"), r.get("agency"),
                         _format(item), item.url)
         elif out.status == "failed":
-            logger.warning("failed     %s  %s", item.url, out.error)
-        else:
-            logger.info("not a report  %s", item.url)
+            logger.warning("failed     %s  %s", item.url, out.error or "no reason recorded")
+        else:  # the parser names why (reports.py); an old outcome may not
+            logger.info("not a report  %s  %s", item.url, out.error or "no reason recorded")
 
     def close_spider(self, spider: Any = None) -> None:
+        """Our own run (an ingest) ends here; a crawl's run ends with the crawl (its handle)."""
         values = self.stats.get_stats() if hasattr(self.stats, "get_stats") else {}
-        ours = {k: v for k, v in values.items() if isinstance(v, (int, float, str))}
         failed = values.get(f"{STATS_PREFIX}/copies/failed", 0)
-        status = "partial" if failed else "success"
-        if self.run_id is not None:
-            self.archive.finish_run(self.run_id, status, ours)
+        if self.run is not None:
+            self.run.finish("partial" if failed else "success", values)
         handles_for(self.owner).close_all()
-
-
-def finish_crawl_run(root: str, run_id: int, status: str, stats: dict[str, Any]) -> None:
-    """Complete a crawl's run record with its final outcome and stats (after Scrapy closed
-    the pipelines: it opens the archive itself)."""
-    values = {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}
-    with Archive.open(root) as archive:
-        archive.finish_run(run_id, status, values)

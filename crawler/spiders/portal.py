@@ -12,7 +12,9 @@ its context for the parser, whose titles often omit the body: the source's regio
 profile's title, or the name a bare URL's root page states) and, for an attachment, the
 title and stated publisher of the detail page that linked it (a PDF has no meta of its
 own). Hashing, dedup and cleaning are the pipelines' job; the spider only yields items
-and requests.
+and requests: a refused response is a `RejectedItem`, a request that failed (an HTTP error,
+or a download error after its retries) a `FailedItem` from its errback, both recorded by
+the crawl-state pipeline (crawler/state.py) that the spider registers with the WARC capture.
 """
 from __future__ import annotations
 
@@ -23,14 +25,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
-from crawler.extensions import document_rejected
 from crawler.items import DocumentItem
+from crawlstate.items import FailedItem, RejectedItem
 from crawler.settings import fast_settings
 from crawler.sources import Source, resolve
-from crawler.spiders import bundles, checks, paging
+from crawler.spiders import bundles, checks, documents, paging
 from crawler.spiders.documents import (Context, article_title, column_title, document_item,
                                        linking_context, site_name)
 from crawler.spiders.links import PageLink, page_links, script_files, viewer_file
@@ -41,7 +46,12 @@ DOWNFILE_RE = re.compile(r"/(?:down(?:load)?file|download|getfile|filedown)[^/]*
 PAGING_RE = re.compile(r"/index_(\d+)\.s?html?$")
 DISCLOSURE_TEXT = re.compile(r"信息公开|政务公开|年报|年度报告|公开目录")
 PRIORITY_DETAIL, PRIORITY_ATTACHMENT, PRIORITY_PROXY, PRIORITY_DISCLOSURE = 10, 20, 5, 2
-Out = Iterator[DocumentItem | scrapy.Request]
+Out = Iterator[DocumentItem | RejectedItem | FailedItem | scrapy.Request]
+# Components of crawl state and capture, registered with the spider (update_settings).
+STATE_PIPELINE = ("crawler.state.CrawlStatePipeline", 50)  # before the archive's stages
+CAPTURE_MIDDLEWARE = ("crawler.capture.WarcCaptureMiddleware", 720)  # above compression,
+# redirects, cookies (590, 600, 700) and the browser gate (710): exchanges as on the wire
+SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 
 
 def is_attachment(url: str) -> bool:
@@ -77,6 +87,11 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
+        for name, (path, order) in (("ITEM_PIPELINES", STATE_PIPELINE),
+                                    ("DOWNLOADER_MIDDLEWARES", CAPTURE_MIDDLEWARE)):
+            # At spider priority: CrawlerProcess.crawl() re-applies the project's settings.
+            components = {**settings.getdict(name), path: order}
+            settings.set(name, components, max(settings.getpriority(name) or 0, SPIDER_PRIORITY))
         if settings.getbool("NIANBAO_FAST"):
             # Below cmdline priority: an explicit -s DOWNLOAD_DELAY=… still wins.
             settings.setdict(fast_settings(), priority="spider")
@@ -127,7 +142,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.source.start_urls:  # resuming a JOBDIR, Scrapy filters them as seen
-            yield scrapy.Request(url, callback=self.parse_page,
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.failed,
                                  meta={**self.meta("page"), "nianbao_start": True})
 
     # -- navigation and list pages ---------------------------------------------------------
@@ -163,7 +178,7 @@ class PortalSpider(scrapy.Spider):
         for url in pages:
             self.stat("paging_generated")
             yield response.follow(url, callback=self.parse_page, meta=self.meta("page"),
-                                  cb_kwargs={"column_hint": True})
+                                  cb_kwargs={"column_hint": True}, errback=self.failed)
         for call in paging.hanweb_calls(response, store, have) if store else []:
             yield self.proxy_request(call, response.url)
 
@@ -171,6 +186,7 @@ class PortalSpider(scrapy.Spider):
         self.stat("hanweb_proxy")
         more = (call.start, call.per_page) if call.more else None
         return scrapy.FormRequest(call.url, formdata=call.form, callback=self.parse_records,
+                                  errback=self.failed,
                                   priority=PRIORITY_PROXY, meta=self.meta("proxy"),
                                   cb_kwargs={"column": column, "form": call.form, "more": more})
 
@@ -194,7 +210,7 @@ class PortalSpider(scrapy.Spider):
         if link.frame:  # a shell's content (a pdf.js viewer only counts on a report page)
             if viewer_file(link.url) is None and self.source.follows(link.url):
                 yield response.follow(link.url, callback=self.parse_page, meta=self.meta("page"),
-                                      cb_kwargs={"column_hint": in_column})
+                                      cb_kwargs={"column_hint": in_column}, errback=self.failed)
             return
         reportish = self.source.looks_like_report(link.text)
         if is_attachment(link.url):
@@ -204,7 +220,7 @@ class PortalSpider(scrapy.Spider):
         if self.source.is_detail(link.url) or (reportish and self.source.follows(link.url)):
             if in_column or reportish:
                 yield response.follow(link.url, callback=self.parse_detail, priority=PRIORITY_DETAIL,
-                                      meta=self.meta("detail"),
+                                      meta=self.meta("detail"), errback=self.failed,
                                       cb_kwargs={"column": column, "link_text": link.text})
             else:
                 self.stat("detail_skipped")
@@ -219,7 +235,8 @@ class PortalSpider(scrapy.Spider):
             return
         priority = PRIORITY_DISCLOSURE if DISCLOSURE_TEXT.search(link.text) else 0
         yield response.follow(link.url, callback=self.parse_page, meta=self.meta("page"),
-                              priority=priority, cb_kwargs={"column_hint": in_column and
+                              priority=priority, errback=self.failed,
+                              cb_kwargs={"column_hint": in_column and
                                                             paging.is_pager_link(link, response.url)})
 
     def within_paging(self, url: str) -> bool:
@@ -238,7 +255,7 @@ class PortalSpider(scrapy.Spider):
             return
         reason = checks.error_page_reason(response)
         if reason:
-            self.reject(response, reason)
+            yield self.reject(response, reason)
             return
         if checks.is_listing(response, self.source):
             self.stat("detail_is_listing")
@@ -272,7 +289,7 @@ class PortalSpider(scrapy.Spider):
         linked = {"page_title": context.page_title, "agency_hint": context.agency_hint} \
             if context else {}
         return response.follow(link.url, callback=self.parse_attachment, priority=PRIORITY_ATTACHMENT,
-                               meta=self.meta("attachment"),
+                               meta=self.meta("attachment"), errback=self.failed,
                                cb_kwargs={"column": column, "link_text": link.text, **linked})
 
     def parse_attachment(self, response: Response, column: str, link_text: str,
@@ -285,7 +302,7 @@ class PortalSpider(scrapy.Spider):
             yield response.request.replace(dont_filter=True, meta={**response.meta, "nianbao_refetch": 1})
             return
         if problem:
-            self.reject(response, problem)
+            yield self.reject(response, problem)
             return
         self.stat("attachments")
         if kind.format == "zip":
@@ -294,16 +311,16 @@ class PortalSpider(scrapy.Spider):
         yield document_item(response, self.source.name, column, link_text,
                             Context(self.region, page_title, agency_hint))
 
-    def unpack(self, response: Response, column: str) -> Iterator[DocumentItem]:
+    def unpack(self, response: Response, column: str) -> Iterator[DocumentItem | RejectedItem]:
         try:
             members, skipped = bundles.unpack(response.body, self.bundle_limits)
         except bundles.BundleRefused as exc:
-            self.reject(response, f"zip bundle refused: {exc}")
+            yield self.reject(response, f"zip bundle refused: {exc}")
             return
         for reason in skipped:
             self.logger.warning("zip %s: skipped %s", response.url, reason)
         if not members:
-            self.reject(response, "zip bundle without a readable document")
+            yield self.reject(response, "zip bundle without a readable document")
             return
         self.stat("zip/members", len(members))
         self.stat("zip/skipped", len(skipped))
@@ -317,9 +334,26 @@ class PortalSpider(scrapy.Spider):
             item.referer = response.url
             yield item
 
-    def reject(self, response: Response, reason: str) -> None:
+    def reject(self, response: Response, reason: str) -> RejectedItem:
         """An error page or broken file: never archived; remembered by the crawl state."""
         self.stat("rejected")
         self.logger.info("rejected %s: %s", response.url, reason)
-        self.crawler.signals.send_catch_log(signal=document_rejected, response=response,
-                                            reason=reason, spider=self)
+        headers = response.headers
+        return RejectedItem(response.url, reason, response.body, response.status,
+                            *(documents.header(headers, n) for n in ("ETag", "Last-Modified", "Content-Type")),
+                            redirect_urls=list(response.meta.get("redirect_urls") or []))
+
+    def failed(self, failure: Failure) -> Iterator[FailedItem]:
+        """A request's errback: an HTTP error answer or a download error, after its retries
+        (robots.txt, offsite and the crawl state's own skips are no failures)."""
+        request = failure.request  # type: ignore[attr-defined]
+        tries = int(request.meta.get("retry_times", 0)) + 1
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.logger.info("HTTP %s for %s", response.status, request.url)
+            yield FailedItem(request.url, f"HTTP {response.status}", response.status, tries)
+        elif not failure.check(IgnoreRequest):
+            self.logger.error("download failed: %s (%s: %s)", request.url,
+                              type(failure.value).__name__, failure.value)
+            yield FailedItem(request.url, f"{type(failure.value).__name__}: {failure.value}",
+                             None, tries)
