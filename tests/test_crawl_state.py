@@ -1,5 +1,6 @@
-"""archive/crawlstate.py on its own: its migration set, validators, page bodies, versions,
-removals (never deletions), the unlisted sweep and crawl jobs."""
+"""crawlstate/ on its own: its migration set, validators, page bodies, versions, removals
+(never deletions), the unlisted sweep, crawl jobs, failed URLs, the one writer of runs and
+the handle's life (job, run, close); the archive reads versions without importing it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from archive.crawlstate import MIGRATION_SET, CrawlState, Fetch
+from crawlstate.handle import CrawlStateHandle, Options
+from crawlstate.runs import Run
+from crawlstate.tables import MIGRATION_SET, CrawlState, Failure, Fetch
 from archive.db import Archive
 
 A, B = "a" * 64, "b" * 64
@@ -26,7 +29,8 @@ def test_own_migration_set_beside_the_archive(tmp_path: Path):
     assert MIGRATION_SET == "nianbao.crawl" and MIGRATION_SET in sets and len(sets) == 2
     with Archive.open(tmp_path) as archive:  # reopening applies nothing twice
         CrawlState(archive.db)
-        assert {"crawl_urls", "crawl_versions", "crawl_bodies", "crawl_jobs"} <= set(archive.db.table_names())
+        assert {"crawl_urls", "crawl_versions", "crawl_bodies", "crawl_jobs", "crawl_failures",
+                "crawl_warc_records"} <= set(archive.db.table_names())
 
 
 def test_a_new_sha_at_a_known_url_is_a_new_version(crawl_state):
@@ -78,9 +82,36 @@ def test_an_unfinished_job_resumes(crawl_state):
     assert not fresh.resumed and not crawl_state.done_in_job(crawl_state.get("http://x/a.pdf"), fresh)
 
 
-def test_superseded_copies_are_those_no_url_serves_any_more(crawl_state):
-    crawl_state.record_document(Fetch("http://x/a.pdf", T0, A))
-    crawl_state.record_document(Fetch("http://x/a.pdf", T1, B))  # a.pdf changed: A superseded
-    assert crawl_state.superseded([A, B]) == {A}
-    crawl_state.record_document(Fetch("http://x/copy.pdf", T1, A))  # A still served elsewhere
-    assert crawl_state.superseded([A, B]) == set()
+def test_superseded_copies_are_those_no_url_serves_any_more(tmp_path: Path):
+    with Archive.open(tmp_path) as archive:
+        state = CrawlState(archive.db)
+        state.record_document(Fetch("http://x/a.pdf", T0, A))
+        state.record_document(Fetch("http://x/a.pdf", T1, B))  # a.pdf changed: A superseded
+        assert archive._superseded([A, B]) == {A}
+        state.record_document(Fetch("http://x/copy.pdf", T1, A))  # A still served elsewhere
+        assert archive._superseded([A, B]) == set()
+
+
+def test_a_failed_url_is_one_row_with_its_tries_and_a_later_success_resolves_it(crawl_state):
+    crawl_state.record_failure(Failure("http://x/a.pdf", T0, "HTTP 503", 503, 3, run_id=1))
+    crawl_state.record_failure(Failure("http://x/a.pdf", T1, "TimeoutError: took too long", None, 2, run_id=2))
+    [row] = crawl_state.failures()
+    assert (row["status"], row["reason"], row["tries"], row["first_failed"], row["last_try"], row["run_id"]) == (
+        None, "TimeoutError: took too long", 2, T0, T1, 2)
+    crawl_state.resolve_failure("http://x/a.pdf", T2)
+    assert crawl_state.failures(run_id=2)[0]["resolved_at"] == T2
+
+
+def test_the_handle_writes_the_run_once_and_marks_a_run_that_never_ended_killed(tmp_path: Path):
+    with Archive.open(tmp_path) as archive:
+        stale = Run.begin(archive, "http://x/", locked=True)  # a crawl killed before its end
+    handle = CrawlStateHandle(Options(tmp_path, warc=False))
+    handle.open("http://x/", "x")
+    handle.record_failure("http://x/gone.pdf", "HTTP 404", 404, 1)
+    handle.close("finished", "partial", {"item_scraped_count": 2})
+    with Archive.open(tmp_path) as archive:
+        runs = {r["id"]: r for r in archive.db.query("SELECT * FROM runs")}
+        failures = CrawlState(archive.db).failures()
+    assert runs[stale.run_id]["status"] == "killed"
+    assert runs[handle.run_id]["status"] == "partial" and '"item_scraped_count": 2' in runs[handle.run_id]["stats"]
+    assert [(f["url"], f["status"], f["run_id"]) for f in failures] == [("http://x/gone.pdf", 404, handle.run_id)]
