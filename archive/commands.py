@@ -7,7 +7,7 @@ from typing import IO, Any
 
 import click
 
-from . import agencies, export as exporting
+from . import agencies, export as exporting, warcs
 from .cli import archive_option, cli, echo_json, format_table, json_option, open_existing
 from .coverage import Coverage, coverage as build_coverage
 from .db import Archive
@@ -64,12 +64,15 @@ def _cell(agency: Any, year: int) -> str:
 @click.option("--headers", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Column titles of csv and xlsx: Chinese, or the archive's names.")
 @click.option("--no-bom", is_flag=True, help="CSV without the UTF-8 BOM Excel needs.")
+@warcs.wacz_options
 def export_cmd(archive_dir: Path, fmt: str, out: Path | None, table: str | None,
                headers: str, no_bom: bool) -> None:
     """Export the reports and their table cells as CSV, JSON or an Excel workbook (xlsx:
     a wide sheet per form table, one row per report, plus the long sheets)."""
     tables = (table,) if table else exporting.TABLES
     with open_existing(archive_dir) as archive:
+        if fmt == "wacz":
+            return warcs.export_command(archive, out)
         if fmt == "xlsx":
             if out is None:
                 raise ArchiveError("xlsx needs --out FILE")

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from .errors import ArchiveError
 
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "wacz")  # wacz: archive/warcs.py
 TABLES = ("reports", "cells")
 SHEET_TITLES = {"reports": "报告 reports", "cells": "单元格 cells"}
 

@@ -185,6 +185,7 @@ def verify(archive: Archive, reparse: Reparse | None,
     problems = [*check_database(archive), *check_blobs(archive)]
     problems += [*check_orphan_blobs(archive, lock), *check_orphan_rows(archive),
                  *check_runs(archive, lock)]
+    problems += __import__("archive.warcs", fromlist=["check"]).check(archive)
     if reparse is not None:
         problems += check_reports(archive, reparse)
     return problems
