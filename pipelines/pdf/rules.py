@@ -3,30 +3,37 @@ and of its thin filled shapes, read with pypdfium2.
 
 A table's grid is drawn either as stroked lines or as thin filled rectangles (Word and
 LibreOffice do both); shading is a filled shape too, but not a thin one, so it is left out.
-The objects are walked through pypdfium2's raw (ctypes) functions with one set of output
-buffers per page: its helper objects cost more than the PDFium calls themselves (a page
-has hundreds of text objects that are skipped here).
+The objects are walked with PDFium's functions called unchecked, with one set of output
+buffers per page: pypdfium2's helper objects and argument checks cost more than the calls
+themselves (a page has hundreds of text objects that are only looked at to be skipped).
 """
 from __future__ import annotations
 
 import ctypes
 from typing import Any
 
+from pipelines.pdf.pdfium import Pointer, pointer, unchecked
 from pipelines.pdf.pdfium import raw as pdfium
 
 Seg = tuple[float, float, float]  # position, start, end (top-down coordinates)
 Edge = tuple[str, Seg]  # ("h" | "v", segment)
 
 
-class _Buffers:
-    """Output arguments of the PDFium path functions, made once per page."""
+class _Calls:
+    """Output buffers (and references to them) and the functions, made once per page."""
 
     def __init__(self) -> None:
         raw = pdfium()
-        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
-        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.fill, self.stroke, self.x, self.y = ctypes.c_int(), ctypes.c_int(), ctypes.c_float(), ctypes.c_float()
         self.bounds = [ctypes.c_float() for _ in range(4)]
         self.matrix = raw.FS_MATRIX()
+        self.refs = [ctypes.byref(b) for b in (self.fill, self.stroke, *self.bounds, self.matrix, self.x, self.y)]
+        self.moveto, self.lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+        self.draw_mode, self.get_bounds = unchecked("FPDFPath_GetDrawMode"), unchecked("FPDFPageObj_GetBounds")
+        self.get_matrix, self.count = unchecked("FPDFPageObj_GetMatrix"), unchecked("FPDFPath_CountSegments")
+        self.segment = unchecked("FPDFPath_GetPathSegment", Pointer)
+        self.point, self.kind = unchecked("FPDFPathSegment_GetPoint"), unchecked("FPDFPathSegment_GetType")
+        self.close = unchecked("FPDFPathSegment_GetClose")
 
 
 def page_objects(page: Any, height: float) -> tuple[list[Edge], int]:
@@ -34,43 +41,42 @@ def page_objects(page: Any, height: float) -> tuple[list[Edge], int]:
     form XObjects are not entered)."""
     raw = pdfium()
     edges: list[Edge] = []
-    images, handle, buffers = 0, page.raw, _Buffers()
-    for i in range(raw.FPDFPage_CountObjects(handle)):
-        obj = raw.FPDFPage_GetObject(handle, i)
-        kind = raw.FPDFPageObj_GetType(obj)
+    images, handle, calls = 0, pointer(page.raw), _Calls()
+    get_object, get_type = unchecked("FPDFPage_GetObject", Pointer), unchecked("FPDFPageObj_GetType")
+    for i in range(unchecked("FPDFPage_CountObjects")(handle)):
+        obj = get_object(handle, i)
+        kind = get_type(obj)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif kind == raw.FPDF_PAGEOBJ_PATH:
-            path_edges(obj, height, buffers, edges)
+            path_edges(obj, height, calls, edges)
     return edges, images
 
 
-def path_edges(obj: Any, height: float, buf: _Buffers, out: list[Edge]) -> None:
+def path_edges(obj: Pointer, height: float, calls: _Calls, out: list[Edge]) -> None:
     """Axis-parallel straight segments of one path object, added to `out`. A filled shape
     that is not stroked is a rule only when it is thin (shading is not)."""
-    raw = pdfium()
-    raw.FPDFPath_GetDrawMode(obj, buf.fill, buf.stroke)
-    left, bottom, right, top = buf.bounds
-    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
-    if not buf.stroke.value and min(right.value - left.value, top.value - bottom.value) > 3:
+    fill, stroke, left, bottom, right, top, matrix, x, y = calls.refs
+    calls.draw_mode(obj, fill, stroke)
+    calls.get_bounds(obj, left, bottom, right, top)
+    left, bottom, right, top = (b.value for b in calls.bounds)
+    if not calls.stroke.value and min(right - left, top - bottom) > 3:
         return
-    raw.FPDFPageObj_GetMatrix(obj, buf.matrix)
-    m, x, y = buf.matrix, buf.x, buf.y
+    calls.get_matrix(obj, matrix)
+    m, point, kind_of, close = calls.matrix, calls.point, calls.kind, calls.close
     a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-    get_segment, get_point, get_type, get_close = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
-                                                   raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose)
-    moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
     prev = start = (0.0, 0.0)
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = get_segment(obj, i)
-        get_point(seg, x, y)
-        cur = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
-        kind = get_type(seg)
-        if kind == moveto:
+    for i in range(calls.count(obj)):
+        seg = calls.segment(obj, i)
+        point(seg, x, y)
+        px, py = calls.x.value, calls.y.value
+        cur = (a * px + c * py + e, height - (b * px + d * py + f))
+        kind = kind_of(seg)
+        if kind == calls.moveto:
             start = cur
-        elif kind == lineto:
+        elif kind == calls.lineto:
             _edge(*prev, *cur, out)
-        if get_close(seg):
+        if close(seg):
             _edge(*cur, *start, out)
         prev = cur
 
