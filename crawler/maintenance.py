@@ -107,6 +107,8 @@ def reparse(archive_dir: Path, as_json: bool, broker: str | None) -> None:
         total = archive.counts()
     summary: dict[str, Any] = {k: counts.get(k, 0) for k in (
         "parsed", "not_report", "failed", "changed", "missing_blob")}
+    if counts.get("task_error"):  # fleet tasks that raised: not written, a re-run retries them
+        summary["task_error"] = counts["task_error"]
     summary["reports"] = total["reports"]
     if as_json:
         echo_json(summary)

@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 import time
 from dataclasses import asdict
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_shutdown
 
 from archive.errors import BlobError
 
@@ -35,6 +37,7 @@ PREFIX = "nianbao:fleet:"
 RUNNING = PREFIX + "running"  # hash: task key -> {"pid", "host", "since"}
 COUNTS = PREFIX + "counts"  # hash: done, failed, given_up
 _STATE: dict[str, Any] = {}  # per process: the redis client, the limits' pool, the blobs
+_LOCK = threading.RLock()
 
 
 def configure(broker: str, visibility_timeout: float | None = None) -> Celery:
@@ -42,7 +45,10 @@ def configure(broker: str, visibility_timeout: float | None = None) -> Celery:
     app.conf.broker_url = broker
     app.conf.result_backend = broker
     if visibility_timeout:
-        options = {"visibility_timeout": int(visibility_timeout)}
+        # a dead worker's messages come back after the visibility timeout, looked for
+        # every few seconds (kombu's default sweep is every 100 s)
+        options = {"visibility_timeout": int(visibility_timeout),
+                   "unacked_restore_interval": 5, "unacked_restore_throttle": 1}
         app.conf.broker_transport_options = options
         app.conf.result_backend_transport_options = options
     return app
@@ -53,32 +59,40 @@ def task_key(sha256: str, parser_version: str) -> str:
 
 
 def redis_client() -> Any:
-    """This process's Redis connection (made after a prefork child is forked)."""
+    """This process's Redis connection (redis-py's client is thread-safe)."""
     import redis
 
-    if _STATE.get("pid") != os.getpid():
-        _STATE.clear()
-        _STATE.update(pid=os.getpid(), redis=redis.Redis.from_url(app.conf.broker_url))
-    return _STATE["redis"]
+    with _LOCK:
+        if "redis" not in _STATE:
+            _STATE["redis"] = redis.Redis.from_url(app.conf.broker_url)
+        return _STATE["redis"]
+
+
+@worker_shutdown.connect
+def _stop_readers(**_: Any) -> None:
+    workers = _STATE.pop("workers", None)
+    if workers is not None:
+        workers.abort()
 
 
 def _workers() -> Any:
     from pipelines.limits import Limits, Workers
 
-    redis_client()  # resets the state in a freshly forked child
-    if "workers" not in _STATE:
-        limits = Limits(float(app.conf.nianbao_timeout), int(app.conf.nianbao_memory_mb), 1)
-        _STATE["workers"] = Workers(limits, size=1)
-    return _STATE["workers"]
+    with _LOCK:  # the worker's threads share one pool of limited reader processes
+        if "workers" not in _STATE:
+            size = int(app.conf.worker_concurrency or 1)
+            limits = Limits(float(app.conf.nianbao_timeout), int(app.conf.nianbao_memory_mb), size)
+            _STATE["workers"] = Workers(limits, size=size)
+        return _STATE["workers"]
 
 
 def _blobs() -> Any:
     from fleet.blobs import open_blobs
 
-    redis_client()
-    if "blobs" not in _STATE:
-        _STATE["blobs"] = open_blobs(str(app.conf.nianbao_blobs))
-    return _STATE["blobs"]
+    with _LOCK:
+        if "blobs" not in _STATE:
+            _STATE["blobs"] = open_blobs(str(app.conf.nianbao_blobs))
+        return _STATE["blobs"]
 
 
 @app.task(name="nianbao.parse", bind=True)

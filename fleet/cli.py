@@ -39,8 +39,9 @@ def worker(broker: str, blobs: str, concurrency: int, timeout: float, memory_mb:
 
     configure(broker, visibility_timeout or 3 * timeout + 60)
     app.conf.update(nianbao_blobs=str(Path(blobs).resolve()), nianbao_timeout=timeout,
-                    nianbao_memory_mb=memory_mb, nianbao_max_deliveries=max_deliveries)
-    app.worker_main(["worker", f"--concurrency={concurrency}", "--pool=prefork", "-Q", QUEUE,
+                    nianbao_memory_mb=memory_mb, nianbao_max_deliveries=max_deliveries,
+                    worker_concurrency=concurrency)
+    app.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads", "-Q", QUEUE,
                      f"--hostname=nianbao{os.getpid()}@%h", "--without-gossip",
                      "--without-mingle", f"--loglevel={loglevel}"])
 
