@@ -189,7 +189,9 @@ def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agenc
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     limits = _limits(timeout, memory_mb, workers)
-    stats = LocalRun(str(archive_dir), limits=limits).run(item_for_file(f, context) for f in files)
+    from crawler.warcs import items_for  # .warc, .warc.gz, .wacz: every response in them
+
+    stats = LocalRun(str(archive_dir), limits=limits).run(items_for(files, context, item_for_file))
     _print_summary(stats, archive_dir)
     failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
     sys.exit(EXIT_PARTIAL if failed else EXIT_OK)
