@@ -1,6 +1,6 @@
 """Crawl benchmark (not a timed test): `python3 benchmarks/crawl.py [--runs N]`.
 
-1. Pages per minute on fixture portal v2 with politeness off (`--fast`), against
+1. Pages per minute on the tests' CMS-families portal with politeness off (`--fast`), against
    `scrapy bench` run on the same machine in the same run, in alternating pairs (bench, then
    the crawls), so that a load that moves during the run moves both sides of each ratio; the
    median ratio and its spread over the pairs are printed (target: the full crawl, every
@@ -34,10 +34,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.fixture_portal import FixturePortal, Hit  # noqa: E402
+from crawler.fixture_portal import Hit  # noqa: E402
+from tests.portal_families import FamiliesPortal  # noqa: E402
 
 
-def run_crawl(portals: list[FixturePortal], archive: Path, pipelines: bool) -> list[Hit]:
+def run_crawl(portals: list[FamiliesPortal], archive: Path, pipelines: bool) -> list[Hit]:
     """One `python3 -m crawler.runner --fast` of all `portals` into `archive`; their hits."""
     settings: dict[str, Any] = {"ARCHIVE_DIR": str(archive), "LOG_LEVEL": "WARNING"}
     if not pipelines:
@@ -81,7 +82,7 @@ def scrapy_bench(seconds: int) -> float:
 
 
 def measure(runs: int, copies: int, work: Path, bench_seconds: int) -> dict[str, Any]:
-    portals = [FixturePortal(profile="v2").start() for _ in range(copies)]
+    portals = [FamiliesPortal().start() for _ in range(copies)]
     try:
         first = run_crawl(portals[:1], work / "first", pipelines=True)
         run_crawl(portals[1:], work / "warm", pipelines=False)  # their 429/503, once each
@@ -115,16 +116,16 @@ def report(figures: dict[str, Any]) -> list[str]:
     copies = f"x{figures['copies']:.0f}"
     rows = [
         (f"scrapy bench (anchor; {len(pairs)} runs, same run)", f"{bench:.0f} pages/min", ""),
-        ("fixture v2, first crawl (traps included)", f"{figures['first']:.0f} pages/min",
+        ("families portal, first crawl (traps included)", f"{figures['first']:.0f} pages/min",
          f"{figures['pages']:.0f} requests"),
-        (f"fixture v2 {copies}, nianbao crawl (all stages)",
+        (f"families portal {copies}, nianbao crawl (all stages)",
          f"{statistics.median(p[1] for p in pairs):.0f} pages/min",
          f"{full:.2f}x scrapy bench (pairs {full_lo:.2f}-{full_hi:.2f}; target >= 0.9x: "
          f"{'met' if full >= 0.9 else 'NOT met'})"),
-        (f"fixture v2 {copies}, crawler (no pipelines)",
+        (f"families portal {copies}, crawler (no pipelines)",
          f"{statistics.median(p[2] for p in pairs):.0f} pages/min",
          f"{crawler:.2f}x scrapy bench (pairs {crawler_lo:.2f}-{crawler_hi:.2f})"),
-        ("bytes sent, first crawl of fixture v2", f"{figures['first_bytes']:.0f}", ""),
+        ("bytes sent, first crawl of families portal", f"{figures['first_bytes']:.0f}", ""),
         ("bytes sent, re-crawl of it unchanged", f"{figures['recrawl_bytes']:.0f}",
          f"{share:.1%} of the first (target < 5%: {'met' if share < 0.05 else 'NOT met'}); "
          f"{figures['recrawl_pages']:.0f} requests, mostly 304"),

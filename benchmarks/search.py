@@ -6,8 +6,8 @@
 
 Reports are assembled from the sentences of the seed reports (crawler/fixture_portal/seeds/)
 with their numbers varied, each under its own town, villages and year, with full tables
-(archive.synthetic.random_tables), and stored through the real `Archive.save_parse` (agency
-resolution, cells, checks, index). Blobs are not written: search never reads them.
+(tests.synthetic_archive.random_tables), and stored through the real `Archive.save_parse`
+(agency resolution, cells, checks, index). Blobs are not written: search never reads them.
 
 Printed: build time (the archive's own path; --rebuild-index: the index alone), database and
 index size, p50/p95 latency of `search(..., limit=20)` for sampled 1-, 2-, 3- and 6-character
@@ -34,7 +34,7 @@ from archive import search as search_mod  # noqa: E402
 from archive.db import Archive  # noqa: E402
 from archive.records import CopyRecord, ParsedCopy, Sighting  # noqa: E402
 from archive.search import rebuild_index, search  # noqa: E402
-from archive.synthetic import canonical_report, random_tables  # noqa: E402
+from tests.synthetic_archive import canonical_report, random_tables  # noqa: E402
 
 SEEDS = ROOT / "crawler" / "fixture_portal" / "seeds"
 SYLLABLES = "东西南北金银沙柔文昌永康宣和常乐迎水罗兴仁香山蒿川甘塘黄河滨宁丰安平泉泰德胜红星光明团结民主新华"

@@ -1,5 +1,5 @@
 """Helpers of the tests/test_crawl_*.py files: `nianbao crawl` in a child process against
-fixture portal v2, and views of what the archive, its crawl state and the portal saw."""
+the CMS-families portal (tests/portal_families/), and views of what the archive, its crawl state and the portal saw."""
 from __future__ import annotations
 
 import atexit
@@ -14,7 +14,8 @@ import pytest
 
 from archive.crawlstate import CrawlState
 from archive.db import Archive
-from crawler.fixture_portal import FixturePortal, Hit
+from crawler.fixture_portal import Hit
+from tests.portal_families import FamiliesPortal
 
 
 def nianbao(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -33,7 +34,7 @@ class Crawl:
         return self.run.returncode
 
 
-def crawl(portal: FixturePortal, archive: Path, target: str | None = None, *args: str,
+def crawl(portal: FamiliesPortal, archive: Path, target: str | None = None, *args: str,
           fast: bool = True, timeout: float = 300) -> Crawl:
     before = len(portal.hits)
     flags = ["--fast"] if fast else []
@@ -43,7 +44,7 @@ def crawl(portal: FixturePortal, archive: Path, target: str | None = None, *args
     return Crawl(run, portal.hits[before:], archive)
 
 
-def profile(tmp: Path, name: str, portal: FixturePortal, start: list[str], **rules: list[str]) -> Path:
+def profile(tmp: Path, name: str, portal: FamiliesPortal, start: list[str], **rules: list[str]) -> Path:
     """A sources TOML with one profile for the portal (start paths, URL-path regexes)."""
     lines = [f"[sources.{name}]", f'title = "{name}"', f'root_url = "{portal.url}"',
              'allowed_domains = ["127.0.0.1"]',
@@ -54,16 +55,16 @@ def profile(tmp: Path, name: str, portal: FixturePortal, start: list[str], **rul
     return path
 
 
-def ref_of(portal: FixturePortal, url: str) -> str:
+def ref_of(portal: FamiliesPortal, url: str) -> str:
     """A URL as a manifest reference: "/p?q#m", "tls:/p", "gate:/p"."""
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    role = next((r for r in ("tls", "gate") if portal._v2 and portal._v2.state.origins.get(r) == origin), "")
+    role = next((r for r in ("tls", "gate") if portal.origins.get(r) == origin), "")
     tail = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
     return f"{role}:{tail}" if role else tail
 
 
-def sightings(portal: FixturePortal, archive: Path) -> dict[str, dict[str, Any]]:
+def sightings(portal: FamiliesPortal, archive: Path) -> dict[str, dict[str, Any]]:
     """Every archived URL (as a manifest reference) with its copy's status and report."""
     with Archive.open(archive) as arc:
         rows = list(arc.db.query(
@@ -86,31 +87,31 @@ def paths(hits: list[Hit], role: str = "main", status: int | None = None) -> lis
     return [h.path for h in hits if h.role == role and (status is None or h.status == status)]
 
 
-# One v2 portal and one root crawl of it for the whole test run, shared by the modules that
+# One portal and one root crawl of it for the whole test run, shared by the modules that
 # import these fixtures (a fixture imported into several modules would be set up in each).
 _SHARED: dict[str, Any] = {}
 
 
 @pytest.fixture
-def v2_portal() -> FixturePortal:
+def families_portal() -> FamiliesPortal:
     if "portal" not in _SHARED:
-        _SHARED["portal"] = FixturePortal(profile="v2").start()
+        _SHARED["portal"] = FamiliesPortal().start()
         atexit.register(_SHARED["portal"].stop)
     return _SHARED["portal"]
 
 
 @pytest.fixture
-def v2_root_crawl(v2_portal, tmp_path_factory) -> Crawl:
-    """`nianbao crawl ROOT` of fixture portal v2, no profile, into a fresh archive."""
+def families_crawl(families_portal, tmp_path_factory) -> Crawl:
+    """`nianbao crawl ROOT` of the portal, no profile, into a fresh archive."""
     if "root_crawl" not in _SHARED:
-        _SHARED["root_crawl"] = crawl(v2_portal, tmp_path_factory.mktemp("v2root") / "arc")
+        _SHARED["root_crawl"] = crawl(families_portal, tmp_path_factory.mktemp("root") / "arc")
     return _SHARED["root_crawl"]
 
 
 @pytest.fixture
-def v2_county_crawl(v2_portal, tmp_path_factory) -> Crawl:
-    """`nianbao crawl <origin>/hy/index.html` (v2's county site alone) into a fresh archive."""
+def county_crawl(families_portal, tmp_path_factory) -> Crawl:
+    """`nianbao crawl <origin>/hy/index.html` (the county site alone) into a fresh archive."""
     if "county_crawl" not in _SHARED:
-        root = v2_portal.url_of(v2_portal.manifest.county.root)
-        _SHARED["county_crawl"] = crawl(v2_portal, tmp_path_factory.mktemp("v2county") / "arc", root)
+        root = families_portal.url_of(families_portal.manifest.county.root)
+        _SHARED["county_crawl"] = crawl(families_portal, tmp_path_factory.mktemp("county") / "arc", root)
     return _SHARED["county_crawl"]

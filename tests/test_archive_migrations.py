@@ -13,7 +13,7 @@ from archive.db import Archive
 from archive.identity import assign_agencies
 from archive.migrations import migrations
 from archive.search import search
-from archive.synthetic import canonical_report, simple_applications
+from tests.synthetic_archive import canonical_report, simple_applications
 
 T = "2024-01-01T00:00:00+00:00"
 

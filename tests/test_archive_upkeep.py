@@ -22,7 +22,7 @@ import crawler.maintenance  # noqa: F401  (registers reparse and verify)
 from archive.cli import cli
 from archive.db import Archive
 from archive.records import CopyRecord, ParsedCopy
-from archive.synthetic import canonical_report
+from tests.synthetic_archive import canonical_report
 from crawler.local import LocalRun, item_for_file
 
 

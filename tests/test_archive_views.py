@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from archive.db import Archive
 from archive.records import ParsedCopy
-from archive.synthetic import canonical_report, random_tables, sample_archive, store_report
+from tests.synthetic_archive import canonical_report, random_tables, sample_archive, store_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "sql.md"
 QUERIES = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)

@@ -1,5 +1,5 @@
 """One body, one identity; coverage (agency x year) and the cross-year check, on an archive
-of the same bodies over several years under several names (archive.synthetic.SAMPLE)."""
+of the same bodies over several years under several names (tests.synthetic_archive.SAMPLE)."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ from archive.agencies import scope_of, split_name
 from archive.cli import cli
 from archive.coverage import coverage
 from archive.db import Archive
-from archive.synthetic import sample_archive
+from tests.synthetic_archive import sample_archive
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Discovery from the root URL alone on fixture portal v2 (no profile): TRS script paging,
-Hanweb records and POST-only pages, VSB backwards paging in GBK, iframe shells, http/https
+"""Discovery from the root URL alone on the CMS-families portal (no profile): TRS script
+paging, Hanweb records and POST-only pages, VSB backwards paging in GBK, iframe shells, http/https
 mixes; every report archived once, no list page, no error page, nothing robots forbids."""
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl_support import (Crawl, crawl, paths, profile, reports, sightings, v2_portal,
-                                 v2_root_crawl)
+from tests.crawl_support import (Crawl, crawl, families_crawl, families_portal, paths, profile,
+                                 reports, sightings)
 
-__all__ = ["v2_portal", "v2_root_crawl"]  # session fixtures, shared with the other modules
-
-
-@pytest.fixture
-def portal(v2_portal):
-    return v2_portal
+__all__ = ["families_crawl", "families_portal"]  # session fixtures, shared with the other modules
 
 
 @pytest.fixture
-def first(v2_root_crawl) -> Crawl:
-    return v2_root_crawl
+def portal(families_portal):
+    return families_portal
+
+
+@pytest.fixture
+def first(families_crawl) -> Crawl:
+    return families_crawl
 
 
 def test_root_crawl_succeeds_and_archives_every_document(first, portal):
@@ -111,9 +111,9 @@ def test_recrawl_of_the_unchanged_portal_downloads_no_document(first, portal, tm
 
 
 def test_a_profile_narrows_the_crawl_to_its_columns(portal, first, tmp_path: Path):
-    sources = profile(tmp_path, "v2trs", portal, ["/xxgk/zfxxgknb/index.html"],
+    sources = profile(tmp_path, "trs", portal, ["/xxgk/zfxxgknb/index.html"],
                       follow_patterns=["^/xxgk/zfxxgknb/"], column_patterns=["^/xxgk/zfxxgknb/"])
-    narrow = crawl(portal, tmp_path / "arc", "v2trs", "--sources", str(sources))
+    narrow = crawl(portal, tmp_path / "arc", "trs", "--sources", str(sources))
     assert narrow.code == 0, narrow.run.stderr[-2000:]
     trs = {(r.agency, r.year) for r in portal.manifest.reports
            if any(d.startswith(("/xxgk/zfxxgknb/", "tls:/xxgk/zfxxgknb/")) for d in r.documents)}

@@ -12,72 +12,72 @@ import pytest
 
 from crawler.spiders import bundles
 from crawler.spiders.checks import pdf_problem, zip_problem
-from tests.crawl_support import crawl, paths, sightings, state, v2_portal, v2_root_crawl
+from tests.crawl_support import crawl, families_crawl, families_portal, paths, sightings, state
 
-__all__ = ["v2_portal", "v2_root_crawl"]
+__all__ = ["families_crawl", "families_portal"]
 
 
-def test_downfile_302_names_the_file_only_in_content_disposition(v2_root_crawl, v2_portal):
-    archived = sightings(v2_portal, v2_root_crawl.archive)
-    titles = {r.documents[-1]: r.title for r in v2_portal.manifest.reports
+def test_downfile_302_names_the_file_only_in_content_disposition(families_crawl, families_portal):
+    archived = sightings(families_portal, families_crawl.archive)
+    titles = {r.documents[-1]: r.title for r in families_portal.manifest.reports
               if r.family in ("hanweb", "vsb") and len(r.documents) == 2}
     assert len(titles) == 3
     for ref, title in titles.items():
         row = archived[ref]
         assert row["filename"] in (f"{title}.pdf", f"{title}.docx"), ref  # RFC 5987 and GBK
-    downfile = [h for h in v2_root_crawl.hits if "downfile.jsp" in h.path]
+    downfile = [h for h in families_crawl.hits if "downfile.jsp" in h.path]
     assert downfile and all(h.status == 302 for h in downfile)
 
 
-def test_type_is_sniffed_from_the_bytes_not_the_name(v2_root_crawl, v2_portal):
-    archived = sightings(v2_portal, v2_root_crawl.archive)
+def test_type_is_sniffed_from_the_bytes_not_the_name(families_crawl, families_portal):
+    archived = sightings(families_portal, families_crawl.archive)
     uploads = {ref: row["format"] for ref, row in archived.items() if "/uploadfiles/" in ref}
     assert sorted(uploads.values()) == ["docx", "pdf"]  # no extension, octet-stream
 
 
-def test_error_pages_and_broken_files_are_refused_and_remembered(v2_root_crawl, v2_portal):
-    crawled = state(v2_root_crawl.archive)
-    chains = set(v2_portal.manifest.routes.redirects)
-    notes = {ref: crawled.get(v2_portal.url_of(ref)) for ref in v2_portal.manifest.never_archived
+def test_error_pages_and_broken_files_are_refused_and_remembered(families_crawl, families_portal):
+    crawled = state(families_crawl.archive)
+    chains = set(families_portal.manifest.routes.redirects)
+    notes = {ref: crawled.get(families_portal.url_of(ref)) for ref in families_portal.manifest.never_archived
              if "#" not in ref and not ref.endswith((".ofd", "viewer.html")) and ref not in chains}
     assert all(s is not None and s.kind == "rejected" for s in notes.values()), notes
     reasons = " | ".join(s.note for s in notes.values())
     for expected in ("error page", "redirected to an error page", "an html page instead of a document",
                      "truncated pdf", "broken zip", "compression ratio"):
         assert expected in reasons
-    assert {h.status for h in v2_root_crawl.hits if h.path in chains} == {302}
+    assert {h.status for h in families_crawl.hits if h.path in chains} == {302}
 
 
-def test_truncated_pdf_is_fetched_once_more_then_refused(v2_root_crawl, v2_portal):
-    cut = next(p for p in v2_portal.manifest.never_archived if p.endswith(".pdf") and "/202101/" in p
+def test_truncated_pdf_is_fetched_once_more_then_refused(families_crawl, families_portal):
+    cut = next(p for p in families_portal.manifest.never_archived if p.endswith(".pdf") and "/202101/" in p
                and p.startswith("/xxgk/zfxxgknb/"))
-    assert paths(v2_root_crawl.hits).count(cut) == 2
+    assert paths(families_crawl.hits).count(cut) == 2
 
 
-def test_zip_bundle_members_are_documents_and_unsafe_names_are_not(v2_root_crawl, v2_portal):
-    archived = sightings(v2_portal, v2_root_crawl.archive)
+def test_zip_bundle_members_are_documents_and_unsafe_names_are_not(families_crawl, families_portal):
+    archived = sightings(families_portal, families_crawl.archive)
     members = {ref: row for ref, row in archived.items() if "#" in ref}
-    bundle = [r for r in v2_portal.manifest.reports if r.family == "bundle"]
+    bundle = [r for r in families_portal.manifest.reports if r.family == "bundle"]
     assert set(members) == {r.documents[0] for r in bundle}
     assert sorted(row["format"] for row in members.values()) == ["docx", "pdf"]
     assert not any(ref.endswith(".zip") for ref in archived)  # the container is no document
-    assert "unsafe name '../../../tmp/evil.pdf'" in v2_root_crawl.run.stderr
+    assert "unsafe name '../../../tmp/evil.pdf'" in families_crawl.run.stderr
     assert not Path("/tmp/evil.pdf").exists()
 
 
-def test_ofd_twin_of_a_pdf_is_not_fetched(v2_root_crawl, v2_portal):
-    ofd = [p for p in v2_portal.manifest.never_archived if p.endswith(".ofd")]
-    assert ofd and not set(ofd) & set(paths(v2_root_crawl.hits))
+def test_ofd_twin_of_a_pdf_is_not_fetched(families_crawl, families_portal):
+    ofd = [p for p in families_portal.manifest.never_archived if p.endswith(".ofd")]
+    assert ofd and not set(ofd) & set(paths(families_crawl.hits))
 
 
-def test_slow_hanging_and_oversized_attachments(v2_portal, tmp_path):
-    lab = v2_portal.manifest.lab
+def test_slow_hanging_and_oversized_attachments(families_portal, tmp_path):
+    lab = families_portal.manifest.lab
     started = time.monotonic()
-    done = crawl(v2_portal, tmp_path / "arc", v2_portal.url_of(lab["column"]),
+    done = crawl(families_portal, tmp_path / "arc", families_portal.url_of(lab["column"]),
                  "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_MAXSIZE=1000000")
     assert time.monotonic() - started < 30
     assert done.code == 2, done.run.stderr[-2000:]  # partial: two attachments could not be had
-    archived = set(sightings(v2_portal, tmp_path / "arc"))
+    archived = set(sightings(families_portal, tmp_path / "arc"))
     assert lab["slow"] in archived and lab["detail"] in archived  # 1.5 s is slow, not too slow
     assert lab["hang"] not in archived and lab["big"] not in archived
     assert "TimeoutError" in done.run.stderr and "larger than download max size" in done.run.stderr

@@ -9,15 +9,15 @@ import urllib.request
 
 import pytest
 
-from crawler.fixture_portal import FixturePortal
 from tests.crawl_support import crawl, reports, sightings
+from tests.portal_families import FamiliesPortal
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is needed")
 
 
 @pytest.fixture(scope="module")
 def portal():
-    with FixturePortal(profile="v2", gate=True) as running:
+    with FamiliesPortal(gate=True) as running:
         yield running
 
 

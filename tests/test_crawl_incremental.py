@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from archive.db import Archive
-from crawler.fixture_portal import FixturePortal
 from tests.crawl_support import Crawl, crawl, profile, sightings, state
+from tests.portal_families import FamiliesPortal
 
 SCOPE = "^/xxgk/bmxxgkml/jyj_31021/"
 
 
 @pytest.fixture(scope="module")
 def portal():
-    with FixturePortal(profile="v2") as running:
+    with FamiliesPortal() as running:
         yield running
 
 

@@ -1,4 +1,4 @@
-"""What the spider reads in a page, on fixture v2's own bytes and small cases: script
+"""What the spider reads in a page, on the CMS-families portal's own bytes and small cases: script
 paging, Hanweb record stores, VSB numbering, script links, viewers and frames, list pages
 versus articles, error pages, Content-Disposition names, lying charsets."""
 from __future__ import annotations
@@ -6,19 +6,19 @@ from __future__ import annotations
 import pytest
 from scrapy.http import Headers, HtmlResponse, Request, Response, TextResponse
 
-from crawler.fixture_portal.build import ensure_site_v2
 from crawler.middlewares import CharsetMiddleware
 from crawler.sources import from_url
 from crawler.spiders import checks, paging
 from crawler.spiders.documents import filename_of
 from crawler.spiders.links import page_links, viewer_file
+from tests.portal_families import ensure_families_site
 
 BASE = "http://portal.test"
 
 
 @pytest.fixture(scope="module")
 def site():
-    return ensure_site_v2()
+    return ensure_families_site()
 
 
 def page(site, path: str, header: str = "text/html; charset=utf-8") -> HtmlResponse:

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 
 from archive.db import Archive
-from crawler.fixture_portal import FixturePortal
 from crawler.runner import RunLock, job_dir
 from tests.crawl_support import crawl, nianbao, profile, sightings
+from tests.portal_families import FamiliesPortal
 
 SCOPE = "^/xxgk/zfxxgknb/"
 
 
 @pytest.fixture(scope="module")
 def portal():
-    with FixturePortal(profile="v2", latency=0.25) as running:  # slow enough to stop mid-way
+    with FamiliesPortal(latency=0.25) as running:  # slow enough to stop mid-way
         yield running
 
 

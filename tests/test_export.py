@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from archive.cli import cli
 from archive.db import Archive
-from archive.synthetic import SAMPLE, canonical_report, sample_archive, store_report
+from tests.synthetic_archive import SAMPLE, canonical_report, sample_archive, store_report
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 
 from crawler.fixture_portal import FixturePortal, build_site, cache_root, ensure_site, site_key
 from crawler.settings import USER_AGENT
+from tests.portal_families import FamiliesPortal
 
 
 @dataclass
@@ -221,12 +222,12 @@ def test_build_is_deterministic(tmp_path: Path):
         assert (tmp_path / "site" / pdf.relative_to(cached_root)).read_bytes()[:5] == b"%PDF-"
 
 
-# -- fixture portal v2 (crawler/fixture_portal/v2*.py) -------------------------------------
+# -- the CMS-families portal (tests/portal_families/) ------------------------------------
 
 
 @pytest.fixture(scope="module")
-def v2():
-    with FixturePortal(profile="v2", gate=True) as running:
+def families():
+    with FamiliesPortal(gate=True) as running:
         yield running
 
 
@@ -248,71 +249,71 @@ def request(url: str, data: bytes | None = None, headers: dict[str, str] | None 
                        str(dict(err.headers)).encode())
 
 
-def test_v2_serves_every_expected_document(v2):
-    once = v2.manifest.routes.status_once
-    for ref in v2.manifest.documents(gate=False):
-        got = request(v2.url_of(ref.split("#")[0]))
+def test_families_serves_every_expected_document(families):
+    once = families.manifest.routes.status_once
+    for ref in families.manifest.documents(gate=False):
+        got = request(families.url_of(ref.split("#")[0]))
         if ref in once:  # busy the first time only
             assert got.status == once[ref][0]
-            got = request(v2.url_of(ref))
+            got = request(families.url_of(ref))
         assert got.status == 200, ref
 
 
-def test_v2_conditional_get_answers_304(v2):
-    first = urllib.request.urlopen(v2.url_for("/xxgk/zfxxgknb/index.html"), timeout=10)
+def test_families_conditional_get_answers_304(families):
+    first = urllib.request.urlopen(families.url_for("/xxgk/zfxxgknb/index.html"), timeout=10)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": etag}).status == 304
-    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-Modified-Since": modified}).status == 304
-    assert request(v2.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": '"old"'}).status == 200
+    assert request(families.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": etag}).status == 304
+    assert request(families.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-Modified-Since": modified}).status == 304
+    assert request(families.url_for("/xxgk/zfxxgknb/index.html"), headers={"If-None-Match": '"old"'}).status == 200
 
 
-def test_v2_js_paging_has_no_plain_links(v2):
-    body = fetch(v2, "/xxgk/zfxxgknb/index.html").body.decode()
+def test_families_js_paging_has_no_plain_links(families):
+    body = fetch(families, "/xxgk/zfxxgknb/index.html").body.decode()
     assert "createPageHTML(3, 0" in body and "index_1.html" not in body
-    assert fetch(v2, "/xxgk/zfxxgknb/index_2.html").status == 200
+    assert fetch(families, "/xxgk/zfxxgknb/index_2.html").status == 200
 
 
-def test_v2_hanweb_later_records_only_by_post(v2):
-    proxy = v2.url_for("/hanweb/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=7&perpage=3")
+def test_families_hanweb_later_records_only_by_post(families):
+    proxy = families.url_for("/hanweb/module/web/jpage/dataproxy.jsp?startrecord=4&endrecord=7&perpage=3")
     assert request(proxy).status == 405
     posted = request(proxy, data=b"col=1&webid=12&columnid=3301")
     assert posted.status == 200 and posted.body.count(b"<record>") == 4
-    column = fetch(v2, "/hanweb/col/col3301/index.html").body.decode()
+    column = fetch(families, "/hanweb/col/col3301/index.html").body.decode()
     assert column.count("<record>") == 3 and "art_3301_52004" not in column
 
 
-def test_v2_vsb_is_gbk_under_a_utf8_header(v2):
-    got = fetch(v2, "/vsb/xxgk/ndbg.htm")
+def test_families_vsb_is_gbk_under_a_utf8_header(families):
+    got = fetch(families, "/vsb/xxgk/ndbg.htm")
     assert got.content_type == "text/html; charset=UTF-8"
     with pytest.raises(UnicodeDecodeError):
         got.body.decode("utf-8")
     assert "共4页" in got.body.decode("gbk")
 
 
-def test_v2_downfile_redirects_to_a_name_only_in_content_disposition(v2):
-    downfile = next(k for k in v2.manifest.routes.redirects if "downfile.jsp" in k)
-    moved = request(v2.url_for(downfile))
+def test_families_downfile_redirects_to_a_name_only_in_content_disposition(families):
+    downfile = next(k for k in families.manifest.routes.redirects if "downfile.jsp" in k)
+    moved = request(families.url_for(downfile))
     assert moved.status == 302
-    target = v2.manifest.routes.redirects[downfile]
-    got = request(v2.url_for(target))
+    target = families.manifest.routes.redirects[downfile]
+    got = request(families.url_for(target))
     assert got.content_type == "application/octet-stream" and b"Content-Disposition" in got.body
     assert "." not in target.rsplit("/", 1)[1]
 
 
-def test_v2_traps(v2):
-    routes = v2.manifest.routes
+def test_families_traps(families):
+    routes = families.manifest.routes
     (soft,) = routes.soft404
-    assert request(v2.url_for(soft)).status == 200 and "页面不存在" in fetch(v2, soft).body.decode()
-    assert b"Disallow: /xxgk/private/" in fetch(v2, "/robots.txt").body
-    assert request(v2.origin("gate") + "/").status == 412
-    assert request(v2.origin("tls") + "/robots.txt").status == 200
+    assert request(families.url_for(soft)).status == 200 and "页面不存在" in fetch(families, soft).body.decode()
+    assert b"Disallow: /xxgk/private/" in fetch(families, "/robots.txt").body
+    assert request(families.origin("gate") + "/").status == 412
+    assert request(families.origin("tls") + "/robots.txt").status == 200
 
 
-# -- v2's county site (/hy/, v2_county.py): a report's identity ------------------------------
+# -- its county site (/hy/, county.py): a report's identity ----------------------------------
 
 
-def county_html(v2, path: str) -> lxml.html.HtmlElement:
-    got = fetch(v2, path)
+def county_html(families, path: str) -> lxml.html.HtmlElement:
+    got = fetch(families, path)
     assert got.status == 200 and got.content_type == "text/html; charset=utf-8", path
     return lxml.html.fromstring(got.body.decode("utf-8"))
 
@@ -322,10 +323,10 @@ def meta(doc: lxml.html.HtmlElement, name: str) -> str:
     return value
 
 
-def test_v2_county_is_an_island_named_by_its_home_page(v2):
-    county = v2.manifest.county
-    assert meta(county_html(v2, county.root), "SiteName") == county.region == "中卫市海原县人民政府"
-    site = v2.root
+def test_families_county_is_an_island_named_by_its_home_page(families):
+    county = families.manifest.county
+    assert meta(county_html(families, county.root), "SiteName") == county.region == "中卫市海原县人民政府"
+    site = families.root
     outside = [p for p in site.rglob("*.htm*") if not p.relative_to(site).as_posix().startswith("hy/")]
     assert outside and not [p for p in outside if "/hy/" in p.read_text("utf-8", errors="replace")]
     for page in (site / "hy").rglob("*.html"):
@@ -334,30 +335,30 @@ def test_v2_county_is_an_island_named_by_its_home_page(v2):
             assert url.startswith("/hy/"), (page, href)
 
 
-def test_v2_county_headless_report_names_its_body_only_around_it(v2, tmp_path: Path):
-    report = next(r for r in v2.manifest.county.reports if r.agency == "海原县医疗保障局")
+def test_families_county_headless_report_names_its_body_only_around_it(families, tmp_path: Path):
+    report = next(r for r in families.manifest.county.reports if r.agency == "海原县医疗保障局")
     page, pdf = report.documents
-    doc = county_html(v2, page)
+    doc = county_html(families, page)
     assert doc.xpath("//h1")[0].text_content() == "2023年政府信息公开年度报告" == report.title
     assert meta(doc, "ArticleTitle") == report.title and meta(doc, "ContentSource") == report.agency
     assert report.agency in doc.xpath("//div[@class='position']")[0].text_content()
     (link,) = doc.xpath("//div[@class='article-fj']//a")
     assert link.text_content() == "海原县医疗保障局2023年政府信息公开工作年度报告.pdf"
     assert urljoin(page, link.get("href")) == pdf
-    (tmp_path / "r.pdf").write_bytes(fetch(v2, pdf).body)
+    (tmp_path / "r.pdf").write_bytes(fetch(families, pdf).body)
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"],
                                              capture_output=True, text=True, check=True).stdout)
     assert text.startswith("2023年政府信息公开年度报告") and "医疗保障局" not in text
 
 
-def test_v2_county_report_under_two_names_html_and_docx(v2, tmp_path: Path):
+def test_families_county_report_under_two_names_html_and_docx(families, tmp_path: Path):
     import docx
 
-    report = next(r for r in v2.manifest.county.reports if r.agency.endswith("住房和城乡建设局"))
+    report = next(r for r in families.manifest.county.reports if r.agency.endswith("住房和城乡建设局"))
     page, word = report.documents
-    doc = county_html(v2, page)
+    doc = county_html(families, page)
     assert editor(doc).xpath("./h1")[0].text_content() == "中卫市海原县住房和城乡建设局2020年政府信息公开工作年度报告"
-    got = fetch(v2, word)
+    got = fetch(families, word)
     assert got.content_type.endswith("wordprocessingml.document")
     (tmp_path / "r.docx").write_bytes(got.body)
     document = docx.Document(str(tmp_path / "r.docx"))
@@ -366,21 +367,21 @@ def test_v2_county_report_under_two_names_html_and_docx(v2, tmp_path: Path):
     word_cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert html_cells == word_cells and len(html_cells) > 100  # the same report's tables
     listing = word.rsplit("/", 2)[0] + "/index.html"  # the department's column lists the file
-    assert [urljoin(listing, h) for h in hrefs(county_html(v2, listing)) if h.endswith(".docx")] == [word]
+    assert [urljoin(listing, h) for h in hrefs(county_html(families, listing)) if h.endswith(".docx")] == [word]
 
 
-def test_v2_county_look_alikes_and_the_legacy_report(v2):
-    county = v2.manifest.county
+def test_families_county_look_alikes_and_the_legacy_report(families):
+    county = families.manifest.county
     kinds = {r.kind: r for r in county.related}
     assert set(kinds) == {"notice", "infographic", "rule_of_law_report"}
     for related in county.related:
-        assert county_html(v2, related.documents[0]).xpath("//h1")[0].text_content() == related.title
-    picture = county_html(v2, kinds["infographic"].documents[0])
+        assert county_html(families, related.documents[0]).xpath("//h1")[0].text_content() == related.title
+    picture = county_html(families, kinds["infographic"].documents[0])
     (src,) = picture.xpath("//div[@class='TRS_Editor']//img/@src")
-    image = fetch(v2, src)
+    image = fetch(families, src)
     assert image.content_type == "image/png" and image.body.startswith(b"\x89PNG")
     assert len(editor(picture).xpath("./p")) <= 4
     (legacy,) = [r for r in county.reports if r.kind == "legacy"]
-    table = editor(county_html(v2, legacy.documents[0])).xpath(".//table")[0]
+    table = editor(county_html(families, legacy.documents[0])).xpath(".//table")[0]
     assert [td.text_content() for td in table.xpath(".//tr[1]/td")] == ["指标名称", "计量单位", "数量"]
     assert legacy.year == 2017 and "2017年" in legacy.title

@@ -16,7 +16,7 @@ from archive.cli import cli
 from archive.db import Archive
 from archive.records import CopyRecord, ParsedCopy, Sighting
 from archive.search import search
-from archive.synthetic import canonical_report, simple_applications
+from tests.synthetic_archive import canonical_report, simple_applications
 from crawler.items import DocumentItem
 from crawler.local import LocalRun
 from tests.render import report_from_gold, to_html

@@ -18,7 +18,7 @@ from archive.db import Archive
 from archive.errors import InvalidRecord
 from archive.records import CopyRecord, ParsedCopy, Sighting
 from archive.search import search
-from archive.synthetic import canonical_report, simple_applications
+from tests.synthetic_archive import canonical_report, simple_applications
 
 T = "2024-01-01T00:00:00+00:00"
 NOTICE = "关于做好2023年政府信息公开工作年度报告编制发布工作的通知"

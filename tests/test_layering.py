@@ -38,3 +38,11 @@ def test_forms_import_only_the_standard_library() -> None:
     for path in (REPO / "forms").glob("*.py"):
         outside = {name for name in _imports(path) - {"forms"} if name not in sys.stdlib_module_names}
         assert not outside, f"{path.name} imports {outside}"
+
+
+def test_the_installed_packages_never_import_tests() -> None:
+    """Test-only code (the CMS-families portal, the synthetic archive) lives under tests/:
+    nothing the package installs may need it."""
+    for package in ("crawler", "pipelines", "archive", "forms", "crawlstate"):
+        for path in (REPO / package).rglob("*.py"):
+            assert "tests" not in _imports(path), f"{path.relative_to(REPO)} imports tests"

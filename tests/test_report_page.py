@@ -3,7 +3,7 @@
 search with snippets and facets. Screenshots of each page are saved under the test's
 artifacts directory (printed; not compared pixel by pixel).
 
-The archive: the sample archive (archive/synthetic.py: four bodies, 2019-2023) plus one
+The archive: the sample archive (tests/synthetic_archive.py: four bodies, 2019-2023) plus one
 hand-made 2023 report of 宣和镇 with a blank cell, a flagged cell, a failing check and a
 PDF copy, whose figures are written out below, independently of the page's code."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from archive.db import Archive
 from archive.records import CopyRecord, ParsedCopy, Sighting
-from archive.synthetic import SEEN, canonical_report, sample_archive, simple_applications
+from tests.synthetic_archive import SEEN, canonical_report, sample_archive, simple_applications
 from tests.test_web import CHROMIUM, CHROMIUM_ARGS, serving
 
 FLAG = "OCR：“9”可能是“8”"

@@ -17,7 +17,7 @@ from archive.cli import cli
 from archive.errors import ArchiveError
 from archive.query import Query, QueryError, matches, parse_query
 from archive.search import search
-from archive.synthetic import canonical_report, store_report
+from tests.synthetic_archive import canonical_report, store_report
 from archive.webplugin import prepare_connection
 
 WORDS = ["低保", "信访", "公开", "申请", "救助", "依申请公开", "行政复议", "A", "a", "。"]

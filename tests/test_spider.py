@@ -319,7 +319,7 @@ def test_a_file_listed_by_a_column_gets_the_region_but_no_page_context():
 
 
 def test_bundle_members_get_no_context_of_the_page_that_linked_the_bundle():
-    from crawler.fixture_portal.docs import zip_bytes
+    from tests.portal_families.documents import zip_bytes
 
     spider = context_spider("spt")
     bundle = zip_bytes([("永康镇2020年政府信息公开工作年度报告.pdf", real_pdf())])

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from archive.db import Archive
-from archive.synthetic import sample_archive
+from tests.synthetic_archive import sample_archive
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

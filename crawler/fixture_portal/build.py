@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import SitePlan, mtime, plan_site
-from .manifest import Manifest, V2Manifest
+from .manifest import Manifest
 from .pdf import PdfSource, render_pdfs
 from .render import parse_seed
 
@@ -20,7 +20,6 @@ SEEDS_DIR = PACKAGE_DIR / "seeds"
 # The modules whose output is the site: editing one invalidates the cache by itself.
 BUILD_MODULES = ("build.py", "chrome.py", "layout.py", "manifest.py", "pdf.py", "render.py",
                  "texts.py")
-V2_MODULES = ("docs.py", "families.py", "v2.py", "v2_build.py", "v2_county.py", "v2_towns.py", "v2_trs.py")
 
 
 def seed_files() -> list[Path]:
@@ -44,7 +43,8 @@ def cache_root() -> Path:
 
 
 def write_files(files: Iterable[Any], out_dir: Path) -> None:
-    """Each planned file's bytes at its path under `out_dir` (v1 and v2 sites alike)."""
+    """Each planned file's bytes at its path under `out_dir` (this site, and sites built
+    elsewhere from its parts: tests/portal_families/)."""
     for item in files:
         target = out_dir / item.path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,24 +68,6 @@ def build_site(out_dir: Path) -> Manifest:
     return manifest
 
 
-def v2_key() -> str:
-    """Hash of v2's builder modules, v1's (it reuses them) and the seeds."""
-    digest = hashlib.sha256(b"v2:" + site_key().encode())
-    for name in V2_MODULES:
-        digest.update(name.encode() + b"\0" + (PACKAGE_DIR / name).read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def ensure_site_v2(cache: Path | None = None) -> tuple[Path, V2Manifest]:
-    """The cached v2 site (fixture portal v2) and its manifest; built first if missing."""
-    from .v2_build import build_v2
-
-    root = (cache or cache_root()) / f"fixture-v2-{v2_key()}"
-    if not (root / "manifest.json").exists():
-        build_into(root, build_v2)
-    return root / "site", V2Manifest.load(root / "manifest.json")
-
-
 def ensure_site(cache: Path | None = None) -> tuple[Path, Manifest]:
     """The cached site's root directory and manifest; built first if missing."""
     root = (cache or cache_root()) / f"fixture-{site_key()}"
@@ -95,6 +77,7 @@ def ensure_site(cache: Path | None = None) -> tuple[Path, Manifest]:
 
 
 def build_into(root: Path, builder: Callable[[Path], Any] | None = None) -> None:
+    """Run `builder` (default: this site's) into `root`: site/ plus manifest.json."""
     # Build beside the final place and rename: a reader never sees half a site, and of
     # two parallel builders the second simply drops its copy.
     tmp = root.parent / f"{root.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"

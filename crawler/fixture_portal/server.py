@@ -7,7 +7,6 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from .build import ensure_site
 from .manifest import Manifest
@@ -22,8 +21,8 @@ class Hit:
     host: str  # the Host header, to tell whether a client stayed on this host
     status: int
     user_agent: str
-    # Fixture v2 records more (v1 leaves the defaults).
-    role: str = "main"  # main | tls | gate: which of the v2 servers answered
+    # The tests' CMS-families portal records more (this one leaves the defaults).
+    role: str = "main"  # main | tls | gate: which of that portal's servers answered
     started: float = 0.0  # time.monotonic() when the request arrived
     ended: float = 0.0  # … and when the answer was sent
     sent: int = 0  # bytes sent: status line, headers and body
@@ -75,29 +74,21 @@ class FixturePortal:
     """The fixture portal: `with FixturePortal() as portal: portal.url, portal.manifest`.
 
     Entering builds the site if the cache lacks it (`ensure_site`), then serves it on a
-    free port; `root` is the served directory and `hits` the requests answered so far."""
+    free port; `root` is the served directory and `hits` the requests answered so far.
+    `site=(root, manifest)` serves a site built elsewhere as static files instead (the
+    tests' CMS-families portal, tests/portal_families/, has a server of its own)."""
 
     manifest: Manifest
     root: Path
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 site: tuple[Path, Manifest] | None = None, *, profile: str = "v1",
-                 gate: bool = False, crawl_delay: float | None = None,
-                 latency: float = 0.0) -> None:
-        """profile "v2" serves fixture portal v2 (v2.py): `gate` adds the 412-gated host,
-        `crawl_delay` a Crawl-delay line to robots.txt, `latency` seconds to every answer."""
+                 site: tuple[Path, Manifest] | None = None) -> None:
         self.host, self.port = host, port
         self._site = site
-        self.profile = profile
-        self._v2_options: dict[str, Any] = {"gate": gate, "crawl_delay": crawl_delay,
-                                            "latency": latency}
-        self._v2: Any = None
         self._server: PortalServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> FixturePortal:
-        if self.profile == "v2":
-            return self._start_v2()
         root, self.manifest = self._site or ensure_site()
         self.root = root
         handler = partial(PortalHandler, directory=str(root))
@@ -110,44 +101,7 @@ class FixturePortal:
         self._thread.start()
         return self
 
-    def _start_v2(self) -> FixturePortal:
-        from .build import cache_root, ensure_site_v2
-        from .v2_server import V2Portal
-
-        self.root, self.manifest = ensure_site_v2()  # type: ignore[assignment]
-        certs = cache_root() / "tls"
-        self._v2 = V2Portal(self.host, self.port, self.root, self.manifest,  # type: ignore[arg-type]
-                            **self._v2_options).start(certs)
-        self.port = self._v2.port
-        return self
-
-    def origin(self, role: str) -> str:
-        """v2: "http://127.0.0.1:PORT" of the main, "tls" or "gate" server."""
-        return self._v2.state.origins[role] if self._v2 else self.url.rstrip("/")
-
-    def url_of(self, ref: str) -> str:
-        """v2: the absolute URL of a manifest reference ("/p", "tls:/p", "gate:/p")."""
-        role, _, path = ref.rpartition(":") if ref.startswith(("tls:", "gate:")) else ("main", "", ref)
-        return self.origin(role) + path
-
-    def override(self, path: str, body: bytes | None = None, status: int = 200,
-                 role: str = "main", content_type: str = "text/html; charset=utf-8") -> None:
-        """v2: answer `path` with these bytes (body None: just `status`) from now on."""
-        from .v2_server import Override
-
-        self._v2.state.overrides[(role, path)] = Override(status, body, content_type)
-
-    def clear_overrides(self) -> None:
-        self._v2.state.overrides.clear()
-
-    @property
-    def max_inflight(self) -> dict[str, int]:
-        return dict(self._v2.state.max_inflight) if self._v2 else {}
-
     def stop(self) -> None:
-        if self._v2:
-            self._v2.stop()
-            self._v2 = None
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -164,8 +118,6 @@ class FixturePortal:
 
     @property
     def hits(self) -> list[Hit]:
-        if self._v2:
-            return list(self._v2.state.hits)
         return list(self._server.hits) if self._server else []
 
     def __enter__(self) -> FixturePortal:

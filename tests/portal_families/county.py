@@ -1,4 +1,4 @@
-"""v2's county site under /hy/ (中卫市海原县): the traps of a report's identity.
+"""The county site under /hy/ (中卫市海原县): the traps of a report's identity.
 
 On real portals one report is often posted as two copies that name its body differently or
 not at all, and the report columns carry documents that only look like reports. Here:
@@ -18,13 +18,14 @@ alone, and its home page names the site (meta SiteName), the region of a bare-UR
 """
 from __future__ import annotations
 
-from .chrome import Link, anchor, esc
-from .docs import docx_report, infographic_png
-from .layout import detail_path, rel
+from crawler.fixture_portal.chrome import Link, anchor, esc
+from crawler.fixture_portal.layout import detail_path, rel
+from crawler.fixture_portal.render import Heading, Para, SeedDoc, Table, report_html
+
+from .documents import docx_report, infographic_png
 from .manifest import CountySite, ExpectedReport, RelatedDocument
-from .render import Heading, Para, SeedDoc, Table, report_html
-from .v2 import V2Plan, retitle
-from .v2_trs import attachment
+from .plan import FamiliesPlan, retitle
+from .trs import attachment
 
 SITE = "中卫市海原县人民政府"
 REGION = "中卫市海原县"
@@ -133,7 +134,7 @@ def crumbs_html(crumbs: list[Link]) -> str:
     return '<div class="position">当前位置：' + " &gt; ".join(parts) + "</div>"
 
 
-def detail(plan: V2Plan, folder: str, title: str, content: str, when: str, doc_id: int,
+def detail(plan: FamiliesPlan, folder: str, title: str, content: str, when: str, doc_id: int,
            crumbs: list[Link], source: str, files: list[Link] | None = None) -> str:
     """An article page: meta ArticleTitle and ContentSource, breadcrumb, attachments."""
     path = detail_path(folder, when, doc_id)
@@ -151,7 +152,7 @@ def paras(title: str, lines: list[str]) -> str:
     return f"<h1>{esc(title)}</h1>\n" + "\n".join(f"<p>{esc(p)}</p>" for p in lines)
 
 
-def column(plan: V2Plan, folder: str, crumbs: list[Link], entries: list[Link]) -> str:
+def column(plan: FamiliesPlan, folder: str, crumbs: list[Link], entries: list[Link]) -> str:
     path = folder + "index.html"
     items = "".join(f'<li><a href="{esc(rel(path, e.href))}" title="{esc(e.text)}" target="_blank">'
                     f'{esc(e.text)}</a><span class="date">{e.date}</span></li>' for e in entries)
@@ -160,7 +161,7 @@ def column(plan: V2Plan, folder: str, crumbs: list[Link], entries: list[Link]) -
     return path
 
 
-def headless_report(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite) -> list[Link]:
+def headless_report(plan: FamiliesPlan, seeds: dict[str, SeedDoc], site: CountySite) -> list[Link]:
     """医疗保障局 2023: page and PDF headed without the body; the PDF's link text names it."""
     crumbs = [XXGK, BMML, Link(YBJ[0], YBJ[1] + "index.html"), Link(COLUMN, YBJ[2] + "index.html")]
     doc = SeedDoc(seeds["002"].name, ["2023年政府信息公开年度报告"], seeds["002"].blocks)
@@ -177,7 +178,7 @@ def headless_report(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite) -
     return crumbs[2:3]
 
 
-def two_names(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite,
+def two_names(plan: FamiliesPlan, seeds: dict[str, SeedDoc], site: CountySite,
               summary: list[Link]) -> list[Link]:
     """住房和城乡建设局 2020: HTML in the county column under its full name, DOCX listed
     by the department's column under its short name."""
@@ -196,7 +197,7 @@ def two_names(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite,
     return crumbs[2:3]
 
 
-def county_column(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite,
+def county_column(plan: FamiliesPlan, seeds: dict[str, SeedDoc], site: CountySite,
                   summary: list[Link]) -> None:
     """The county's own column: its 2023 report, the look-alikes, the 2017 report."""
     crumbs = [XXGK, Link(COLUMN, SUMMARY + "index.html")]
@@ -218,7 +219,7 @@ def county_column(plan: V2Plan, seeds: dict[str, SeedDoc], site: CountySite,
     column(plan, SUMMARY, crumbs, [links[2], links[0], links[1], *summary, links[3]])  # newest first
 
 
-def infographic_html(plan: V2Plan) -> str:
+def infographic_html(plan: FamiliesPlan) -> str:
     image = SUMMARY + "202401/W020240126400002.png"
     plan.add_bytes(image, infographic_png(), "2024-01-26 16:00")
     lines = "\n".join(f"<p>{esc(line)}</p>" for line in INFOGRAPHIC_LINES)
@@ -226,7 +227,7 @@ def infographic_html(plan: V2Plan) -> str:
             f'<p style="text-align:center"><img src="{image}" alt="{esc(INFOGRAPHIC_TITLE)}"></p>\n{lines}')
 
 
-def add_county(plan: V2Plan, seeds: dict[str, SeedDoc]) -> CountySite:
+def add_county(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> CountySite:
     """Every page and file of /hy/, and what the crawl must make of them."""
     site = CountySite(root=HOME, region=SITE)
     summary: list[Link] = []

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import forms
-
-from .db import Archive
-from .errors import InvalidRecord
-from .records import CopyRecord, ParsedCopy, Sighting
+from archive.db import Archive
+from archive.errors import InvalidRecord
+from archive.records import CopyRecord, ParsedCopy, Sighting
 
 SEEN = "2024-01-01T00:00:00+00:00"
 APPLICANTS = list(forms.APPLICATIONS.column_keys()[:-1])

@@ -1,17 +1,18 @@
-"""v2's TRS district site on the main host: /xxgk/ columns paged by inline script only,
+"""The TRS district site on the main host: /xxgk/ columns paged by inline script only,
 department columns, attachments of every kind, and the district's traps."""
 from __future__ import annotations
 
 import posixpath
 
-from . import texts
-from .chrome import (SITE_NAME, Article, Link, anchor, breadcrumb, detail_page, esc, link_list,
-                     nav_page, page)
-from .docs import docx_report
-from .families import FILE_ERROR, PAGE_JS, SOFT_404, trs_script_pager
-from .layout import detail_path, rel
-from .render import Para, SeedDoc, report_html
-from .v2 import GATE_BLOCK, GATE_ORIGIN, TLS_ORIGIN, Derived, V2Plan, digits, expected, retitle
+from crawler.fixture_portal import texts
+from crawler.fixture_portal.chrome import (SITE_NAME, Article, Link, anchor, breadcrumb, detail_page,
+                                           esc, link_list, nav_page, page)
+from crawler.fixture_portal.layout import detail_path, rel
+from crawler.fixture_portal.render import Para, SeedDoc, report_html
+
+from .cms import FILE_ERROR, PAGE_JS, SOFT_404, trs_script_pager
+from .documents import docx_report
+from .plan import GATE_BLOCK, GATE_ORIGIN, TLS_ORIGIN, Derived, FamiliesPlan, digits, expected, retitle
 
 SUMMARY = "/xxgk/zfxxgknb/"
 XXGK = Link("信息公开", "/xxgk/index.html")
@@ -37,7 +38,7 @@ def list_html(column: str, crumbs: list[Link], links: list[Link], index: int, co
     return page(f"{column}_{SITE_NAME}", main, {"ColumnName": column})
 
 
-def add_list(plan: V2Plan, folder: str, column: str, crumbs: list[Link],
+def add_list(plan: FamiliesPlan, folder: str, column: str, crumbs: list[Link],
              chunks: list[list[Link]], style: str, report_column: bool = True) -> list[str]:
     """The column's list pages (index.html, index_1.html …), hrefs made relative."""
     paths = []
@@ -53,7 +54,7 @@ def add_list(plan: V2Plan, folder: str, column: str, crumbs: list[Link],
     return paths
 
 
-def report_page(plan: V2Plan, doc: SeedDoc, folder: str, when: str, doc_id: int,
+def report_page(plan: FamiliesPlan, doc: SeedDoc, folder: str, when: str, doc_id: int,
                 files: list[Link], crumbs: list[Link], source: str = "区政府办") -> str:
     """A report detail page; attachment hrefs starting with "./" are made relative to it."""
     path = detail_path(folder, when, doc_id)
@@ -64,7 +65,7 @@ def report_page(plan: V2Plan, doc: SeedDoc, folder: str, when: str, doc_id: int,
     return path
 
 
-def article(plan: V2Plan, folder: str, title: str, paras: list[str], when: str,
+def article(plan: FamiliesPlan, folder: str, title: str, paras: list[str], when: str,
             doc_id: int, crumbs: list[Link]) -> str:
     path = detail_path(folder, when, doc_id)
     content = f"<h1>{esc(title)}</h1>\n" + "\n".join(f"<p>{esc(p)}</p>" for p in paras)
@@ -83,7 +84,7 @@ def agency(doc: SeedDoc) -> str:
     return doc.title[: doc.title.index(str(doc.year))]
 
 
-def add_civil_affairs(plan: V2Plan, seeds: dict[str, SeedDoc]) -> str:
+def add_civil_affairs(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> str:
     """R1: 民政局 2023, also posted (same bytes) in the summary column; its "original"
     attachment is an HTML error page at a .pdf URL. Returns the summary copy's path."""
     crumbs = [XXGK, BMML, Link(MZJ[0], MZJ[1] + "index.html"), Link(COLUMN, MZJ[2] + "index.html")]
@@ -102,7 +103,7 @@ def add_civil_affairs(plan: V2Plan, seeds: dict[str, SeedDoc]) -> str:
     return copy
 
 
-def add_education(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_education(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """R2: 教育局 2020 on its column's second page (script paging), a slow PDF and its .ofd
     twin; the mutable document of the incremental tests (a revised PDF is built too)."""
     crumbs = [XXGK, BMML, Link(JYJ[0], JYJ[1] + "index.html"), Link(COLUMN, JYJ[2] + "index.html")]
@@ -129,7 +130,7 @@ def add_education(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
                         revision=revision)
 
 
-def add_body_root(plan: V2Plan, body: tuple[str, str, str], crumbs: list[Link]) -> None:
+def add_body_root(plan: FamiliesPlan, body: tuple[str, str, str], crumbs: list[Link]) -> None:
     duties = Link("机构职能", body[1] + "jgzn/index.html")
     plan.add(body[1] + "index.html",
              nav_page(body[0], crumbs, [duties, Link(COLUMN, body[2] + "index.html")], []))
@@ -137,7 +138,7 @@ def add_body_root(plan: V2Plan, body: tuple[str, str, str], crumbs: list[Link]) 
     plan.navigation.extend([body[1] + "index.html", duties.href])
 
 
-def summary_entries(plan: V2Plan, seeds: dict[str, SeedDoc], copy: str) -> list[list[Link]]:
+def summary_entries(plan: FamiliesPlan, seeds: dict[str, SeedDoc], copy: str) -> list[list[Link]]:
     """The district column's twelve entries on three pages (R4 only on the third)."""
     crumbs = [XXGK, SUMMARY_LINK]
     r = district_reports(plan, seeds, crumbs)
@@ -157,7 +158,7 @@ def summary_entries(plan: V2Plan, seeds: dict[str, SeedDoc], copy: str) -> list[
     ]
 
 
-def district_reports(plan: V2Plan, seeds: dict[str, SeedDoc], crumbs: list[Link]) -> dict[str, Link]:
+def district_reports(plan: FamiliesPlan, seeds: dict[str, SeedDoc], crumbs: list[Link]) -> dict[str, Link]:
     """R3…R8: the reports the district column itself carries."""
     specs = [  # key, seed, body, published, id
         ("r3", "004", "人民政府", "2022-01-18 09:00", 5_300_301),
@@ -180,7 +181,7 @@ def district_reports(plan: V2Plan, seeds: dict[str, SeedDoc], crumbs: list[Link]
     return out
 
 
-def district_files(plan: V2Plan, key: str, doc: SeedDoc, when: str,
+def district_files(plan: FamiliesPlan, key: str, doc: SeedDoc, when: str,
                    seeds: dict[str, SeedDoc]) -> tuple[list[Link], list[str]]:
     """Each report's attachments (links) and which of them must be archived."""
     if key == "r4":  # opened by javascript:window.open('./P0….pdf')
@@ -207,7 +208,7 @@ def district_files(plan: V2Plan, key: str, doc: SeedDoc, when: str,
     return [], []
 
 
-def bundle(plan: V2Plan, doc: SeedDoc, when: str, seeds: dict[str, SeedDoc]) -> tuple[list[Link], list[str]]:
+def bundle(plan: FamiliesPlan, doc: SeedDoc, when: str, seeds: dict[str, SeedDoc]) -> tuple[list[Link], list[str]]:
     """R7's zip: two towns' reports (DOCX, PDF), a path-traversal member, a text note."""
     path = attachment(SUMMARY, when, "r7", "zip")
     town_docx = retitle(seeds["004"], "沙坡头区镇罗镇人民政府")
@@ -225,7 +226,7 @@ def bundle(plan: V2Plan, doc: SeedDoc, when: str, seeds: dict[str, SeedDoc]) -> 
     return [Link("各乡镇年报汇编.zip", "." + path)], []
 
 
-def add_traps(plan: V2Plan, crumbs: list[Link]) -> list[Link]:
+def add_traps(plan: FamiliesPlan, crumbs: list[Link]) -> list[Link]:
     """A soft 404 and a redirect chain ending on the error page, both titled as reports."""
     soft = detail_path(SUMMARY, "2022-01-18 10:00", 5_300_991)
     chain = detail_path(SUMMARY, "2022-01-20 10:00", 5_300_992)
@@ -238,7 +239,7 @@ def add_traps(plan: V2Plan, crumbs: list[Link]) -> list[Link]:
             Link(f"{DISTRICT}应急管理局2021年政府信息公开工作年度报告", chain, "2022-01-20")]
 
 
-def add_district(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_district(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     copy = add_civil_affairs(plan, seeds)
     add_education(plan, seeds)
     chunks = summary_entries(plan, seeds, copy)
@@ -249,7 +250,7 @@ def add_district(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     add_home(plan)
 
 
-def add_disclosure(plan: V2Plan) -> None:
+def add_disclosure(plan: FamiliesPlan) -> None:
     """/xxgk/: a report-titled link to the column (a list page), the directory, and a
     robots-disallowed area whose report must never be fetched."""
     private = Link("内部资料", "/xxgk/private/index.html")
@@ -266,7 +267,7 @@ def add_disclosure(plan: V2Plan) -> None:
     plan.navigation.extend([XXGK.href, BMML.href])
 
 
-def add_news(plan: V2Plan) -> None:
+def add_news(plan: FamiliesPlan) -> None:
     """新闻中心 with thirty list pages: a report crawler follows none of its paging."""
     crumbs = [Link("新闻中心", "/xwzx/index.html")]
     links = []
@@ -281,7 +282,7 @@ def add_news(plan: V2Plan) -> None:
     plan.not_followed.extend(pages[1:])
 
 
-def add_home(plan: V2Plan) -> None:
+def add_home(plan: FamiliesPlan) -> None:
     towns = [Link("常乐镇", "/hanweb/index.html"), Link("宣和镇", "/vsb/index.htm"),
              Link("迎水桥镇", "/shell/index.html")]
     gate = f'{GATE_BLOCK[0]}<p class="towns">{anchor(Link("香山乡", GATE_ORIGIN + "/"))}</p>{GATE_BLOCK[1]}'

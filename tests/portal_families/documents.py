@@ -1,4 +1,4 @@
-"""Binary attachments of fixture portal v2 other than PDFs: DOCX, OFD, zip bundles, an
+"""Binary attachments of the CMS-families portal other than PDFs: DOCX, OFD, zip bundles, an
 infographic's image, and the broken files real portals serve (a truncated PDF, a corrupt zip, a decompression bomb)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 
-from .render import Heading, Para, SeedDoc, Table
+from crawler.fixture_portal.render import Heading, Para, SeedDoc, Table
 
 ZIP_DATE = (2024, 1, 15, 10, 0, 0)  # fixed member dates: the bundles build byte-identical
 BOMB_MEMBER_SIZE = 40 * 1024 * 1024  # 40 MiB of zeros, about 40 KiB compressed

@@ -1,4 +1,4 @@
-"""Serve fixture portal v2: the main host, its https mirror and (optionally) a gated host,
+"""Serve the CMS-families portal: the main host, its https mirror and (optionally) a gated host,
 each a real HTTP server on 127.0.0.1 in a background thread.
 
 Besides static files with ETag/Last-Modified and conditional GET (304), the server does
@@ -21,11 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .families import SOFT_404, challenge_answer, challenge_page, hanweb_proxy_xml
-from .manifest import V2Manifest
-from .server import Hit, utf8_header
-from .v2 import GATE_BLOCK, GATE_ORIGIN, TLS_ORIGIN
-from .v2_towns import GATE_ROOT
+from crawler.fixture_portal.server import Hit, utf8_header
+
+from .cms import SOFT_404, challenge_answer, challenge_page, hanweb_proxy_xml
+from .manifest import FamiliesManifest
+from .plan import GATE_BLOCK, GATE_ORIGIN, TLS_ORIGIN
+from .towns import GATE_ROOT
 
 TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
          ".txt": "text/plain; charset=utf-8", ".css": "text/css", ".js": "application/javascript",
@@ -53,10 +54,10 @@ class Override:
     content_type: str = "text/html; charset=utf-8"
 
 
-class V2State:
+class PortalState:
     """What the servers share: the site, its routes, test overrides and the request log."""
 
-    def __init__(self, root: Path, manifest: V2Manifest, gate: bool, crawl_delay: float | None,
+    def __init__(self, root: Path, manifest: FamiliesManifest, gate: bool, crawl_delay: float | None,
                  latency: float) -> None:
         self.root, self.manifest, self.routes = root, manifest, manifest.routes
         self.gate, self.crawl_delay, self.latency = gate, crawl_delay, latency
@@ -87,13 +88,13 @@ class V2State:
             return True
 
 
-class V2Server(ThreadingHTTPServer):
+class FamiliesServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], role: str, state: V2State,
+    def __init__(self, address: tuple[str, int], role: str, state: PortalState,
                  context: ssl.SSLContext | None = None) -> None:
-        super().__init__(address, V2Handler)
+        super().__init__(address, FamiliesHandler)
         self.role, self.state = role, state
         if context is not None:
             self.socket = context.wrap_socket(self.socket, server_side=True)
@@ -122,9 +123,9 @@ def disposition(name: str, style: str) -> str:
     return 'attachment; filename="' + name.encode("gbk").decode("latin-1") + '"'  # raw GBK bytes
 
 
-class V2Handler(BaseHTTPRequestHandler):
+class FamiliesHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: V2Server
+    server: FamiliesServer
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib names)
         self.answer("GET")
@@ -334,27 +335,27 @@ def self_signed_context(workdir: Path) -> ssl.SSLContext:
     return context
 
 
-class V2Portal:
-    """The running v2 servers: main (port `port`), its https mirror, the gated host."""
+class FamiliesServers:
+    """The running servers: main (port `port`), its https mirror, the gated host."""
 
-    def __init__(self, host: str, port: int, root: Path, manifest: V2Manifest, *, gate: bool,
+    def __init__(self, host: str, port: int, root: Path, manifest: FamiliesManifest, *, gate: bool,
                  crawl_delay: float | None, latency: float) -> None:
-        self.state = V2State(root, manifest, gate, crawl_delay, latency)
+        self.state = PortalState(root, manifest, gate, crawl_delay, latency)
         self.host, self.port = host, port
-        self.servers: dict[str, V2Server] = {}
+        self.servers: dict[str, FamiliesServer] = {}
         self.threads: list[threading.Thread] = []
 
-    def start(self, certs: Path) -> V2Portal:
+    def start(self, certs: Path) -> FamiliesServers:
         roles = [("main", self.port, None), ("tls", 0, self_signed_context(certs))]
         if self.state.gate:
             roles.append(("gate", 0, None))
         for role, port, context in roles:
-            server = V2Server((self.host, port), role, self.state, context)
+            server = FamiliesServer((self.host, port), role, self.state, context)
             self.servers[role] = server
             scheme = "https" if context else "http"
             self.state.origins[role] = f"{scheme}://{self.host}:{server.server_address[1]}"
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                      name=f"fixture-v2-{role}", daemon=True)
+                                      name=f"fixture-families-{role}", daemon=True)
             thread.start()
             self.threads.append(thread)
         self.port = self.servers["main"].server_address[1]

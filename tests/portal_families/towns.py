@@ -1,14 +1,15 @@
-"""v2's town sites: Hanweb (/hanweb/), VSB in GBK (/vsb/), an iframe shell (/shell/), the
+"""The town sites: Hanweb (/hanweb/), VSB in GBK (/vsb/), an iframe shell (/shell/), the
 gated town (its own host, files under /_gate/) and the unlinked lab endpoints (/lab/)."""
 from __future__ import annotations
 
-from .chrome import Link, anchor, esc
-from .docs import docx_report
-from .families import (VIEWER_HTML, Hanweb, hanweb_article, hanweb_column, hanweb_page,
-                       hanweb_record, iframe_shell, viewer_iframe, vsb_article, vsb_page, vsb_pager)
-from .layout import detail_path, rel
-from .render import SeedDoc, report_html
-from .v2 import V2Plan, expected, retitle
+from crawler.fixture_portal.chrome import Link, anchor, esc
+from crawler.fixture_portal.layout import detail_path, rel
+from crawler.fixture_portal.render import SeedDoc, report_html
+
+from .cms import (VIEWER_HTML, Hanweb, hanweb_article, hanweb_column, hanweb_page, hanweb_record,
+                  iframe_shell, viewer_iframe, vsb_article, vsb_page, vsb_pager)
+from .documents import docx_report
+from .plan import FamiliesPlan, expected, retitle
 
 HW = Hanweb("/hanweb/", "中卫市沙坡头区常乐镇人民政府", webid=12, column=3301, unitid=8801)
 HW_NEWS = Hanweb("/hanweb/", HW.site, webid=12, column=3302, unitid=8802)
@@ -31,7 +32,7 @@ def hanweb_path(when: str, column: int, art: int) -> str:
     return f"/hanweb/art/{y}/{m}/{d}/art_{column}_{art}.html"
 
 
-def hanweb_files(plan: V2Plan, doc: SeedDoc, kind: str, when: str, file_id: str) -> tuple[list[Link], list[str]]:
+def hanweb_files(plan: FamiliesPlan, doc: SeedDoc, kind: str, when: str, file_id: str) -> tuple[list[Link], list[str]]:
     """downfile.jsp links that 302 to an extension-less file named only in Content-Disposition."""
     if kind == "html":
         return [], []
@@ -46,7 +47,7 @@ def hanweb_files(plan: V2Plan, doc: SeedDoc, kind: str, when: str, file_id: str)
     return [Link(f"{doc.title[:8]}….{kind}", f"{DOWNFILE}{file_id}.{kind}")], [target]
 
 
-def add_hanweb(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_hanweb(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """常乐镇 on Hanweb: seven records, three in the page's datastore, four only by POST."""
     specs = [  # seed or None (an article), year or title, published, article id, attachment
         ("002", 2023, "2024-01-19 09:00", 52001, "html"),
@@ -76,7 +77,7 @@ def add_hanweb(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     add_hanweb_columns(plan, records)
 
 
-def add_hanweb_columns(plan: V2Plan, records: list[str]) -> None:
+def add_hanweb_columns(plan: FamiliesPlan, records: list[str]) -> None:
     column = f"{HW.prefix}col/col{HW.column}/index.html"
     news_col = f"{HW.prefix}col/col{HW_NEWS.column}/index.html"
     plan.add(column, hanweb_column(HW, "政府信息公开年报", records[:HW_PER_PAGE], len(records), HW_PER_PAGE))
@@ -108,7 +109,7 @@ def vsb_list_main(path: str, entries: list[Link], number: int, total: int) -> st
     return f'<div class="list"><h2>政府信息公开年度报告</h2><ul>{items}</ul>{vsb_pager(first, total, number, folder)}</div>'
 
 
-def vsb_detail(plan: V2Plan, doc: SeedDoc | None, title: str, when: str, info: int,
+def vsb_detail(plan: FamiliesPlan, doc: SeedDoc | None, title: str, when: str, info: int,
                with_file: bool) -> tuple[str, list[str]]:
     path = f"/vsb/info/1021/{info}.htm"
     files, documents = [], []
@@ -124,7 +125,7 @@ def vsb_detail(plan: V2Plan, doc: SeedDoc | None, title: str, when: str, info: i
     return path, documents
 
 
-def add_vsb(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_vsb(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """宣和镇 on VSB: GBK pages served as UTF-8, four list pages paged backwards."""
     pages = [VSB_FIRST] + [f"/vsb/xxgk/ndbg/{n}.htm" for n in (3, 2, 1)]
     specs = [  # page, seed, agency in the title, year, published, info id, attachment
@@ -158,7 +159,7 @@ def simple_page(title: str, body: str) -> str:
             f"<body>\n{body}\n</body></html>\n")
 
 
-def add_shell(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_shell(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """迎水桥镇: an iframe shell; its report is a PDF shown through a pdf.js viewer iframe."""
     doc = retitle(seeds["003"], SHELL_SITE)
     when = "2021-01-15 10:00"
@@ -179,7 +180,7 @@ def add_shell(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     plan.never_archived.append(viewer)
 
 
-def add_gate(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_gate(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """香山乡 behind a 412 JavaScript challenge, on a host of its own."""
     doc = retitle(seeds["001"], GATE_SITE)
     when = "2021-01-18 10:00"
@@ -197,7 +198,7 @@ def add_gate(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
     plan.gate_reports.append(expected(doc, GATE_SITE, "gate", ["gate:" + detail, "gate:" + pdf]))
 
 
-def add_lab(plan: V2Plan, seeds: dict[str, SeedDoc]) -> None:
+def add_lab(plan: FamiliesPlan, seeds: dict[str, SeedDoc]) -> None:
     """Unlinked single-behaviour endpoints: a slow, a hanging and an oversized attachment."""
     doc = retitle(seeds["001"], "沙坡头区实验镇人民政府")
     when = "2024-01-02 10:00"

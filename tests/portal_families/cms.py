@@ -1,4 +1,4 @@
-"""Page templates of the CMS families fixture portal v2 imitates, besides TRS (chrome.py).
+"""Page templates of the CMS families the portal imitates, besides TRS (chrome.py).
 
 - TRS list paging written only by inline JavaScript (createPageHTML / countPage).
 - Hanweb (大汉): `/col/colNNN/index.html`, first records inside `<script type="text/xml">`
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .chrome import Link, anchor, esc
+from crawler.fixture_portal.chrome import Link, anchor, esc
 
 SOFT_404 = (
     '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>页面不存在</title></head>\n'

@@ -1,12 +1,13 @@
-"""Fixture portal v2: the plan of a district portal mixing CMS families and traps.
+"""The CMS-families portal's plan: a district portal mixing CMS families and traps.
 
-v1 (layout.py) stays as it is: tests/test_e2e.py counts on it. v2 is a separate site
-(`FixturePortal(profile="v2")`): a TRS district site with script-only paging, a Hanweb
+The package's fixture portal (crawler/fixture_portal/layout.py) stays as it is:
+tests/test_e2e.py and `nianbao demo` count on it. This is a separate site
+(`FamiliesPortal`): a TRS district site with script-only paging, a Hanweb
 town under /hanweb/, a VSB town in GBK under /vsb/, an iframe shell under /shell/, a gated
 town on a host of its own, an https mirror, and every trap of issue 4 (soft 404s, error
 pages at .pdf URLs, redirect chains, 429/503, truncated and broken files, a zip bomb,
 robots-disallowed reports, news paging no report crawler should walk), and, unlinked, a
-county site whose reports are named differently by their copies (v2_county.py). The
+county site whose reports are named differently by their copies (county.py). The
 manifest says what a crawler must archive, may archive, and must never archive or fetch.
 """
 from __future__ import annotations
@@ -14,16 +15,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .chrome import Link
-from .layout import SITE_DATE, PdfJob, SiteFile, SitePlan, print_html
-from .manifest import CountySite, ExpectedReport, Routes, V2Manifest
-from .render import SeedDoc
+from crawler.fixture_portal.chrome import Link
+from crawler.fixture_portal.layout import SITE_DATE, PdfJob, SiteFile, SitePlan, print_html
+from crawler.fixture_portal.render import SeedDoc
 
-V2_VERSION = "2"
+from .manifest import CountySite, ExpectedReport, FamiliesManifest, Routes
+
+SITE_VERSION = "2"
 TLS_ORIGIN = "__TLS_ORIGIN__"  # the server writes its https mirror's origin here
 GATE_ORIGIN = "__GATE_ORIGIN__"  # and the gated host's origin here
 GATE_BLOCK = ("<!--gate-->", "<!--/gate-->")  # removed when the portal runs without it
-ROBOTS_V2 = "User-agent: *\nDisallow: /xxgk/private/\nDisallow: /search/\n"
+ROBOTS = "User-agent: *\nDisallow: /xxgk/private/\nDisallow: /search/\n"
 
 
 @dataclass(slots=True)
@@ -37,7 +39,7 @@ class Derived:
 
 
 @dataclass(slots=True)
-class V2Plan(SitePlan):
+class FamiliesPlan(SitePlan):
     derived: list[Derived] = field(default_factory=list)
     routes: Routes = field(default_factory=Routes)
     reports: list[ExpectedReport] = field(default_factory=list)
@@ -81,9 +83,9 @@ def link(text: str, href: str, date: str = "") -> Link:
     return Link(text, href, date)
 
 
-def manifest_of(plan: V2Plan, key: str) -> V2Manifest:
-    return V2Manifest(
-        version=V2_VERSION, key=key, reports=plan.reports, gate_reports=plan.gate_reports,
+def manifest_of(plan: FamiliesPlan, key: str) -> FamiliesManifest:
+    return FamiliesManifest(
+        version=SITE_VERSION, key=key, reports=plan.reports, gate_reports=plan.gate_reports,
         distractors=sorted(plan.distractors), never_archived=sorted(plan.never_archived),
         never_fetched=sorted(plan.never_fetched), list_pages=sorted(plan.list_pages),
         navigation=sorted(plan.navigation), js_paging_only=sorted(plan.js_paging_only),
@@ -92,18 +94,18 @@ def manifest_of(plan: V2Plan, key: str) -> V2Manifest:
     )
 
 
-def plan_v2(seeds: list[SeedDoc], key: str) -> tuple[V2Plan, V2Manifest]:
-    """Every file, route and expectation of the v2 site."""
-    from . import v2_county, v2_towns, v2_trs
+def plan_families(seeds: list[SeedDoc], key: str) -> tuple[FamiliesPlan, FamiliesManifest]:
+    """Every file, route and expectation of the site."""
+    from . import county, towns, trs
 
     by_seed = {doc.name[:3]: doc for doc in seeds}
-    plan = V2Plan()
-    plan.add("/robots.txt", ROBOTS_V2)
-    v2_trs.add_district(plan, by_seed)
-    v2_towns.add_hanweb(plan, by_seed)
-    v2_towns.add_vsb(plan, by_seed)
-    v2_towns.add_shell(plan, by_seed)
-    v2_towns.add_gate(plan, by_seed)
-    v2_towns.add_lab(plan, by_seed)
-    plan.county = v2_county.add_county(plan, by_seed)  # /hy/: linked from nothing above
+    plan = FamiliesPlan()
+    plan.add("/robots.txt", ROBOTS)
+    trs.add_district(plan, by_seed)
+    towns.add_hanweb(plan, by_seed)
+    towns.add_vsb(plan, by_seed)
+    towns.add_shell(plan, by_seed)
+    towns.add_gate(plan, by_seed)
+    towns.add_lab(plan, by_seed)
+    plan.county = county.add_county(plan, by_seed)  # /hy/: linked from nothing above
     return plan, manifest_of(plan, key)
