@@ -23,8 +23,10 @@ MIN_TEXT_CHARS = 10  # a page with fewer real characters is a scan
 def _scanned(page: Page) -> bool:
     """An image with no text layer worth the name over it: (almost) no characters, or
     mostly unmapped glyphs. A page with no image and no text is blank, not a scan."""
+    if not page.images:
+        return False
     good = sum(1 for ch in page.chars if ch.text not in "\ufffd" and not 0xE000 <= ord(ch.text) <= 0xF8FF)
-    return page.images > 0 and (good < MIN_TEXT_CHARS or good < 0.7 * len(page.chars))
+    return good < MIN_TEXT_CHARS or good < 0.7 * len(page.chars)
 
 
 def pdf_to_document(data: bytes, backend: str = "pdfium") -> Document:

@@ -60,12 +60,13 @@ def pdfium_chars(page: Any, height: float) -> list[Char]:
     return chars
 
 
-def group_lines(chars: list[Char]) -> list[list[Char]]:
-    """Characters into lines: a character joins a line it overlaps by half its height."""
+def group_lines(chars: list[Char], ordered: bool = False) -> list[list[Char]]:
+    """Characters into lines: a character joins a line it overlaps by half its height.
+    `ordered`: the characters are sorted by (top, x0) already."""
     if len(chars) < 2:
         return [list(chars)] if chars else []
     bands: list[list[Any]] = []  # [top, bottom, chars]
-    for ch in sorted(chars, key=_TOP_X0):
+    for ch in chars if ordered else sorted(chars, key=_TOP_X0):
         top, bottom = ch.top, ch.bottom
         height = 0.1 if 0.1 > bottom - top else bottom - top  # max(bottom - top, 0.1), spelt out
         for band in reversed(bands[-3:]):

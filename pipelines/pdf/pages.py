@@ -111,22 +111,26 @@ def free_line(page: Page, chars: list[Char]) -> Line | None:
 
 def cell_texts(cells: list[BBox], chars: list[Char]) -> tuple[list[str], list[Char]]:
     """The text of each cell, and the characters that fell in none: the cells are laid on
-    the grid of their boundaries, and each character looks up its slot by bisection."""
+    the grid of their boundaries, and each character looks up its slot by bisection. The
+    characters are put in line order once (as `group_lines` would sort each cell's)."""
     xs, ys = cluster(x for c in cells for x in (c[0], c[2])), cluster(y for c in cells for y in (c[1], c[3]))
     col = nearest_of(xs, (x for c in cells for x in (c[0], c[2])))
     row = nearest_of(ys, (y for c in cells for y in (c[1], c[3])))
-    slot: dict[tuple[int, int], int] = {}
+    slot: list[list[int | None]] = [[None] * (len(xs) + 1) for _ in range(len(ys) + 1)]  # index + 1: -1 is outside
     for i, (x0, top, x1, bottom) in enumerate(cells):
-        for r in range(row[top], row[bottom]):
-            for c in range(col[x0], col[x1]):
-                slot[(r, c)] = i
+        for r in range(row[top] + 1, row[bottom] + 1):
+            for c in range(col[x0] + 1, col[x1] + 1):
+                slot[r][c] = i
+    owner = [slot[bisect_right(ys, (ch.top + ch.bottom) / 2)][bisect_right(xs, (ch.x0 + ch.x1) / 2)]
+             for ch in chars]  # the centre, as Char.cx and Char.cy compute it
     inside: list[list[Char]] = [[] for _ in cells]
-    rest: list[Char] = []
-    for ch in chars:  # the centre, as Char.cx and Char.cy compute it
-        k = slot.get((bisect_right(ys, (ch.top + ch.bottom) / 2) - 1, bisect_right(xs, (ch.x0 + ch.x1) / 2) - 1))
-        (inside[k] if k is not None else rest).append(ch)
-    texts = ["\n".join("".join(segments(line)) for line in group_lines(found)) if found else "" for found in inside]
-    return texts, rest
+    keys = [(ch.top, ch.x0) for ch in chars]
+    for j in sorted(range(len(chars)), key=keys.__getitem__):
+        if owner[j] is not None:
+            inside[owner[j]].append(chars[j])
+    texts = ["\n".join("".join(segments(line)) for line in group_lines(found, ordered=True)) if found else ""
+             for found in inside]
+    return texts, [ch for ch, k in zip(chars, owner) if k is None]
 
 
 def _bbox(cells: list[BBox]) -> BBox:
