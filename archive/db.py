@@ -36,7 +36,7 @@ from .primary import Candidate, choose, disagreeing_cells
 from .records import CopyRecord, ParsedCopy, Sighting
 from .search import IndexedDoc
 from .shape import (agency_key, check_report, disagreements, dumps, iter_cells, loads,
-                    nonnull_cells, report_key)
+                    nonnull_cells, report_key, section_columns)
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +263,8 @@ class Archive:
         self._update("reports", "id", row["id"], {
             "agency": report.get("agency"), "template": report.get("template"),
             "title": report.get("title"), "contact": dumps(report.get("contact")),
-            "sections": dumps(report.get("sections")), "tables": dumps(report.get("tables")),
+            **section_columns(report.get("title"), report.get("sections"), text),
+            "tables": dumps(report.get("tables")),
             "checks": dumps(report.get("checks") or []), "text": text,
             "primary_sha256": primary["sha256"], "updated_at": self.now(), **extra,
         })

@@ -39,11 +39,11 @@ from . import agencies
 from .errors import ArchiveError
 from .query import Query, fts_expression, parse_query
 from .ranking import bm25_order, idf
+from .shape import search_text
 from .related import search as related_search
 from .tokens import ROWID_MASK, doc_key, index_columns, term_phrase, year_range
 
 FTS_TABLE = "reports_fts"
-SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
 SNIPPET_WIDTH = 30
 RANK_CAP = 1000  # ranked by BM25 when the query has at most this many hits
 MAX_AGENCY_TOKENS = 64  # more agencies than this: filtered by a join, not in the MATCH
@@ -80,9 +80,7 @@ class Filters:
 
 def report_text(report: dict[str, Any]) -> str:
     """The search text: title, "\\n", then the non-null sections "1".."6" joined by "\\n"."""
-    sections = report.get("sections") or {}
-    parts = [sections[k] for k in SECTION_KEYS if sections.get(k) is not None]
-    return f"{report.get('title') or ''}\n" + "\n".join(parts)
+    return search_text(report.get("title"), report.get("sections"))
 
 
 def indexed(row: dict[str, Any]) -> IndexedDoc | None:
@@ -112,10 +110,23 @@ def rebuild_index(db: Database) -> int:
     """Re-index every report from `reports`; returns how many."""
     with db.atomic():
         db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-        rows = list(db.query("SELECT id, year, text, agency_id FROM reports"
-                             " WHERE primary_sha256 IS NOT NULL"))
-        for row in rows:
-            index_report(db, IndexedDoc(row["id"], row["year"], row["text"], row["agency_id"]))
+        rows = db.execute("SELECT id, year, text, agency_id FROM reports"
+                          " WHERE primary_sha256 IS NOT NULL")
+        n = 0
+        for n, (rid, year, text, agency_id) in enumerate(rows, 1):
+            db.execute(f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (?, ?, ?)",
+                       _row(IndexedDoc(rid, year, text, agency_id)))
+    return n
+
+
+def rebuild_related_index(db: Database) -> int:
+    """Re-index every related document (related_fts: rowid = related_documents.id)."""
+    with db.atomic():
+        db.execute("INSERT INTO related_fts(related_fts) VALUES ('delete-all')")
+        rows = db.execute("SELECT id, text FROM related_documents").fetchall()
+        for rid, text in rows:
+            db.execute("INSERT INTO related_fts(rowid, uni, bi) VALUES (?, ?, ?)",
+                       [rid, *index_columns(text, None)])
     return len(rows)
 
 
@@ -151,14 +162,53 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
                  None if in_match is not None else ids)
     keys = scan.rowids(db, RANK_CAP + 1, checked=False)
     if query.groups and len(keys) <= RANK_CAP:
-        rows = bm25_order(scan.reports(db, keys), query.terms, _weights(db, query))
+        rows = bm25_order(scan.reports(db, keys, "text"), query.terms, _weights(db, query))
         rows = rows[:limit] if limit else rows
-    elif not scan.checks_reports and 0 < limit <= len(keys):
-        rows = scan.reports(db, keys[:limit])
-    else:
-        rows = scan.reports(db, scan.rowids(db, limit or -1, checked=True))
-    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms),
-                r["kind"]) for r in rows]
+        return [Hit(r["id"], r["agency"], r["year"], r["title"],
+                    snippet(r["text"], query.terms), r["kind"]) for r in rows]
+    if scan.checks_reports or not 0 < limit <= len(keys):
+        keys = scan.rowids(db, limit or -1, checked=True)
+    cut = _SqlSnippet(query.terms)
+    return [Hit(r["id"], r["agency"], r["year"], r["title"], cut.finish(r), r["kind"])
+            for r in scan.reports(db, keys, cut.columns, cut.params)]
+
+
+@dataclass(frozen=True, slots=True)
+class _SqlSnippet:
+    """The same snippet as `snippet(text, terms)`, but SQLite cuts the window (instr and
+    substr over the stored text): a hit's text never travels to Python. The window of a
+    term found at i is [max(0, i - h), + max(width, len(term))) with h = (width - len) // 2;
+    Python picks the first term found and highlights the window. For `--limit 0`, where a
+    common term has every report as a hit, this is most of the cost of a hit."""
+
+    terms: list[str]
+    width: int = SNIPPET_WIDTH
+
+    @property
+    def columns(self) -> str:
+        cols = ["length(text) AS n", f"substr(text, 1, {int(self.width)}) AS w"]
+        for k, _ in enumerate(self.terms):
+            cols += [f"instr(text, ?) AS i{k}",
+                     f"substr(text, max(1, instr(text, ?) - ?), ?) AS w{k}"]
+        return ", ".join(cols)
+
+    @property
+    def params(self) -> list[Any]:
+        out: list[Any] = []
+        for t in self.terms:
+            out += [t, t, max(0, self.width - len(t)) // 2, max(self.width, len(t))]
+        return out
+
+    def finish(self, row: dict[str, Any]) -> str:
+        found = [(row[f"i{k}"] - 1, t, k) for k, t in enumerate(self.terms)
+                 if t and row[f"i{k}"]]
+        if not found:
+            return _SPACE.sub(" ", row["w"]).strip()
+        i, term, k = min(found)
+        start = max(0, i - max(0, self.width - len(term)) // 2)
+        end = start + max(self.width, len(term))
+        head, tail = "…" if start > 0 else "", "…" if end < row["n"] else ""
+        return head + _highlight(row[f"w{k}"], self.terms) + tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,16 +247,18 @@ class _Scan:
         sql += where + " ORDER BY f.rowid DESC LIMIT ?"
         return [r[0] for r in db.execute(sql, [*params, *checks, limit])]
 
-    def reports(self, db: Database, keys: list[int]) -> list[dict[str, Any]]:
-        """The reports behind index keys that pass the checks, in the keys' order."""
+    def reports(self, db: Database, keys: list[int], columns: str,
+                extra: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The reports behind index keys that pass the checks, in the keys' order, with
+        `columns` (SQL over the row; `extra`: their parameters) besides id, agency, year..."""
         ids = [k & ROWID_MASK for k in keys]
         where, params = self._checks("r.id")
         by_id: dict[int, dict[str, Any]] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             by_id.update((r["id"], r) for r in db.query(
-                "SELECT id, agency, year, title, text, kind FROM reports r WHERE id IN"
-                f" ({', '.join('?' for _ in part)}){where}", [*part, *params]))
+                f"SELECT id, agency, year, title, kind, {columns} FROM reports r WHERE id IN"
+                f" ({', '.join('?' for _ in part)}){where}", [*extra, *part, *params]))
         return [by_id[i] for i in ids if i in by_id]
 
 

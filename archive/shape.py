@@ -1,4 +1,6 @@
-"""The canonical report as the archive relies on it: validation, cells, JSON columns."""
+"""The canonical report as the archive relies on it: validation, cells, JSON columns, and how
+its prose is stored once (m011): `reports.text` holds it, `reports.sections` is a generated
+column that cuts the parts back out of it by their spans (`section_spans`)."""
 from __future__ import annotations
 
 import json
@@ -94,3 +96,35 @@ def disagreements(primary: dict[str, Any], others: dict[str, dict[str, Any]]) ->
         if n:
             flags.append(f"archive: copy {sha[:12]} differs from the primary in {n} cells")
     return flags
+
+
+SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
+# reports.sections, generated (VIRTUAL: no storage) from text and section_spans: the JSON
+# object "1".."6" -> the part (substr of text) or null; a sections value of another shape
+# is kept verbatim in sections_raw.
+SECTIONS_SQL = "CASE WHEN section_spans IS NULL THEN sections_raw ELSE json_object(" + ", ".join(
+    f"'{k}', substr(text, json_extract(section_spans, '$[{i}][0]'),"
+    f" json_extract(section_spans, '$[{i}][1]'))" for i, k in enumerate(SECTION_KEYS)) + ") END"
+
+
+def search_text(title: str | None, sections: Any) -> str:
+    """The search text: title, "\\n", then the non-null sections "1".."6" joined by "\\n"."""
+    parts = [sections[k] for k in SECTION_KEYS if (sections or {}).get(k) is not None]
+    return f"{title or ''}\n" + "\n".join(parts)
+
+
+def section_columns(title: str | None, sections: Any, text: str) -> dict[str, str | None]:
+    """reports.section_spans ([start, length] of each part in `text`, 1-based, or null) and
+    sections_raw (the JSON itself, when the parts are not exactly "1".."6" of strings or
+    null cut from `text`)."""
+    canonical = (isinstance(sections, dict) and tuple(sections) == SECTION_KEYS
+                 and all(v is None or isinstance(v, str) for v in sections.values()))
+    if sections is None or not canonical or text != search_text(title, sections):
+        return {"section_spans": None, "sections_raw": dumps(sections)}
+    spans: list[list[int] | None] = []
+    pos = len(title or "") + 2
+    for key in SECTION_KEYS:
+        part = sections[key]
+        spans.append(None if part is None else [pos, len(part)])
+        pos += 0 if part is None else len(part) + 1
+    return {"section_spans": json.dumps(spans), "sections_raw": None}

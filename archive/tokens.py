@@ -13,9 +13,11 @@ So no character is dropped, none is case-folded, and the map from characters to 
 one-to-one and prefix-free (a unit starting with ``u``/``v`` has a fixed length), which also
 makes the concatenation of two units (a *bigram token*) decodable.
 
-The index (``reports_fts``) has two columns: ``uni``, the units separated by spaces, and
-``bi``, the overlapping unit pairs separated by spaces. A one-character query is one ``uni``
-token; a query of n >= 2 characters is the phrase of its n-1 bigrams in ``bi``. Bigram i
+The index (``reports_fts``) has two columns: ``uni``, each distinct unit of the text once (in
+order of first occurrence: a one-character query only asks whether the unit is there, so its
+other occurrences would only cost index space and build time; since m011), and ``bi``, the
+overlapping unit pairs separated by spaces. A one-character query is one ``uni`` token; a
+query of n >= 2 characters is the phrase of its n-1 bigrams in ``bi``. Bigram i
 sits at position i, so the phrase matches exactly where the query occurs in the text:
 no false positive, no false negative, and no second pass over the text. Bigrams keep
 queries made of common characters fast (a rare pair narrows the phrase at once).
@@ -25,6 +27,8 @@ Reserved tokens, which no text can produce (text units are one character or an e
 ``nbag<id>`` for the report's agency (the agency filter).
 """
 from __future__ import annotations
+
+from operator import add
 
 SENTINEL = "nbdoc"
 ROWID_SHIFT = 32
@@ -55,10 +59,12 @@ def units(text: str) -> list[str]:
 
 
 def index_columns(text: str, agency_id: int | None) -> tuple[str, str]:
-    """The (uni, bi) column values of one index row."""
-    us = units(text)
+    """The (uni, bi) column values of one index row: the reserved tokens and each distinct
+    unit once; every overlapping pair of units, at its position."""
     head = [SENTINEL] + ([agency_token(agency_id)] if agency_id is not None else [])
-    return " ".join(head + us), " ".join([a + b for a, b in zip(us, us[1:])])
+    us = units(text)
+    distinct = map(_UNITS.__getitem__, dict.fromkeys(text))
+    return " ".join([*head, *distinct]), " ".join(map(add, us, us[1:]))
 
 
 def agency_token(agency_id: int) -> str:

@@ -55,7 +55,8 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
     assert applied[1:] == ["m002_agencies", "m003_exact_search_index", "m004_labels_and_views",
                            "m005_compact_cells", "m006_agency_name_indexes",
                            "m007_views_without_row_reads", "m008_kinds_flags_related",
-                         "m009_sighting_context"]
+                           "m009_sighting_context", "m010_sighting_warc_records",
+                           "m011_store_once"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id
@@ -72,3 +73,44 @@ def test_reopening_resolves_nothing_again(tmp_path: Path) -> None:
         assign_agencies(archive)
         assert archive.db.execute("SELECT max(updated_at) FROM reports").fetchone() == before
         assert archive.db.execute("SELECT count(*) FROM agencies").fetchone()[0] == 1
+
+
+def _m010_archive(root: Path, sections: list[object]) -> None:
+    """Reports as the code before m011 wrote them: `sections` JSON beside `text`."""
+    root.mkdir()
+    (root / "blobs").mkdir()
+    db = Database(root / "archive.db")
+    migrations.apply(db, stop_before="m011_store_once")
+    for rid, parts in enumerate(sections, 1):
+        sha = f"{rid:064x}"
+        title = f"{rid}号镇2021年政府信息公开工作年度报告"
+        text = title + "\n" + "\n".join(
+            v for k, v in (parts or {}).items() if k in "123456" and v is not None)
+        parse = {"title": title, "agency": title, "year": 2021, "template": None,
+                 "contact": None, "sections": parts, "tables": None, "checks": []}
+        db.execute("INSERT INTO copies (sha256, size, format, status, first_seen, parse)"
+                   " VALUES (?, 1, 'html', 'parsed', ?, ?)",
+                   [sha, T, json.dumps(parse, ensure_ascii=False)])
+        db.execute("INSERT INTO reports (id, agency_key, agency, year, title, sections, checks,"
+                   " text, primary_sha256) VALUES (?, ?, ?, 2021, ?, ?, '[]', ?, ?)",
+                   [rid, title, title, title, json.dumps(parts, ensure_ascii=False), text, sha])
+        db.execute("UPDATE copies SET report_id = ? WHERE sha256 = ?", [rid, sha])
+    db.close()
+
+
+def test_m011_keeps_every_section_and_the_search(tmp_path: Path) -> None:
+    """sections becomes a column cut from text: every shape reads back as it was written,
+    the odd ones (other keys, missing keys) kept verbatim; the rebuilt index finds them."""
+    canonical = {"1": "办理低保事项。\n第二行", "2": None, "3": "", "4": "信访", "5": None,
+                 "6": "（一）六"}
+    odd = [{"1": "只有一", "7": "其他"}, {"2": "二"}, None]
+    _m010_archive(tmp_path / "a", [canonical, *odd])
+    with Archive.open(tmp_path / "a") as archive:
+        got = [json.loads(r[0]) if r[0] else None for r in archive.db.execute(
+            "SELECT sections FROM reports ORDER BY id")]
+        spans = [r[0] for r in archive.db.execute("SELECT section_spans FROM reports")]
+        assert {h.id for h in search(archive.db, "低保", limit=0)} == {1}
+        assert {h.id for h in search(archive.db, "第二行", limit=0)} == {1}
+        assert {h.id for h in search(archive.db, "二", limit=0)} == {1, 3}
+    assert got == [canonical, *odd]
+    assert spans[0] is not None and spans[1:] == [None, None, None]

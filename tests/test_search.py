@@ -219,7 +219,8 @@ def _want(archive: Archive) -> set[tuple[str, int, int]]:
     want = set()
     for r in archive.db.query("SELECT id, year, text, agency_id FROM reports"):
         key, head = doc_key(r["year"], r["id"]), [SENTINEL, agency_token(r["agency_id"])]
-        want |= {(u, key, i) for i, u in enumerate(head + units(r["text"]))}
+        distinct = list(dict.fromkeys(units(r["text"])))  # each unit once (since m011)
+        want |= {(u, key, i) for i, u in enumerate(head + distinct)}
     return want
 
 
