@@ -8,5 +8,5 @@ dir=${PYWB_DIR:-$HOME/nianbao-replay}
 [ -x "$venv/bin/wayback" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install pywb; }
 mkdir -p "$dir" && cd "$dir"
 [ -d collections/nianbao ] || "$venv/bin/wb-manager" init nianbao
-"$venv/bin/wb-manager" add nianbao "$file"
+"$venv/bin/wb-manager" add --unpack-wacz nianbao "$file"
 exec "$venv/bin/wayback" --port "$port"
