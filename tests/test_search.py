@@ -149,13 +149,14 @@ def test_the_index_alone_answers_exactly(corpus) -> None:
         assert {r[0] & 0xFFFFFFFF for r in rows} == expected(texts, q), q
 
 
-def test_sqlite_keeps_every_unit_as_one_token() -> None:
+@pytest.mark.parametrize("tokenizer", ["unicode61", "ascii"])  # m003's, and m011's
+def test_sqlite_keeps_every_unit_as_one_token(tokenizer: str) -> None:
     """The premise of tokens.py, asked of SQLite's own tokenizer: each character (all CJK
     unified ideographs, ASCII, punctuation, a space, an astral character) is one token."""
     chars = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x20, 0x7F)]
     chars += list("，。、“”（）《》—…·　\n\tÉé𠀀")
     db = Database(memory=True)
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(b, tokenize='unicode61')")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(b, tokenize='{tokenizer}')")
     db.execute("INSERT INTO t(b) VALUES (?)", [" ".join(units("".join(chars)))])
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
     got = [r[0] for r in db.execute("SELECT term FROM v ORDER BY offset")]
@@ -235,3 +236,14 @@ def test_index_follows_reparses_exactly(tmp_path: Path) -> None:
         assert _vocab(archive) == want
         assert search_mod.rebuild_index(archive.db) == 2
         assert _vocab(archive) == want
+
+
+def test_unranked_hits_have_the_same_snippets(corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past RANK_CAP the snippet window is cut in SQL: the same snippet as snippet(text)."""
+    archive, texts = corpus
+    monkeypatch.setattr(search_mod, "RANK_CAP", 0)
+    queries = [*sample_queries(texts)[:40], "信访 OR 低保", "-信访", "的 -信访", "。", "A"]
+    for q in queries:
+        terms = search_mod.parse_query(q).terms
+        for hit in search(archive.db, q, limit=0):
+            assert hit.snippet == snippet(texts[hit.id], terms), (q, hit.id)
