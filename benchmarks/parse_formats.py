@@ -6,15 +6,16 @@ usage: python3 benchmarks/parse_formats.py [--repeat N] [--no-ocr] [--no-office]
 
 The reports are the five seeds' gold plus generated ones, rendered by tests/render.py (cached).
 Text formats are timed on one core (sched_setaffinity); OCR on every core of the machine.
-The PDF baseline is `pdftotext -layout FILE -` (a process per file, as a crawl would run
-it). On a shared machine the figures move with the load: run it when the machine is quiet.
+The PDF anchor is `pdftotext -layout FILE -` (a process per file, as a crawl would run
+it), timed by benchmarks/pdf.py in alternating pairs with extraction + parse: seconds per
+report, the anchor's, and the ratio's median and spread over the pairs, wall and CPU. On a
+shared machine the figures move with the load: run it when the machine is quiet.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.pdf import pdf_rows  # noqa: E402
 from pipelines.docxdoc import docx_to_document, legacy_to_document  # noqa: E402
 from pipelines.pdf import pdf_to_document  # noqa: E402
 from pipelines.reports import parse_document  # noqa: E402
@@ -48,16 +50,6 @@ def _rate(files: list[Path], work: Callable[[bytes], Any], repeat: int) -> float
     return len(blobs) / best
 
 
-def _pdftotext(files: list[Path], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for f in files:
-            subprocess.run(["pdftotext", "-layout", str(f), "-"], capture_output=True, check=True)
-        best = min(best, time.perf_counter() - start)
-    return len(files) / best
-
-
 def _ocr_seconds_per_page(reports: list[dict[str, Any]]) -> tuple[float, int]:
     os.sched_setaffinity(0, range(os.cpu_count() or 1))
     from pipelines.ocr import engine
@@ -81,11 +73,11 @@ def main() -> None:
     docxs = [render.render(r, "docx") for r in reports]
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(f"{len(reports)} reports, one core; best of {args.repeat}")
-    base = _pdftotext(pdfs, args.repeat)
+    pdf_lines, anchor_seconds = pdf_rows(pdfs, max(3, 2 * args.repeat - 1))
+    print("\n".join(pdf_lines))
+    base = 1 / anchor_seconds
     rows = [
-        ("pdftotext -layout (baseline)", base),
         ("pdf: pdf_to_document", _rate(pdfs, pdf_to_document, args.repeat)),
-        ("pdf: pdf_to_document + parse", _rate(pdfs, lambda b: parse_document(pdf_to_document(b)), args.repeat)),
         ("pdf: pdfplumber backend + parse", _rate(
             pdfs, lambda b: parse_document(pdf_to_document(b, backend="pdfplumber")), max(1, args.repeat // 2))),
         ("docx: docx_to_document + parse", _rate(docxs, lambda b: parse_document(docx_to_document(b)), args.repeat)),
@@ -94,7 +86,7 @@ def main() -> None:
         docs = [render.render(r, "doc") for r in reports[:3]]
         rows.append(("doc: LibreOffice + parse", _rate(docs, lambda b: parse_document(legacy_to_document(b, "doc")), 1)))
     for name, rate in rows:
-        ratio = f"{base / rate:5.2f}x pdftotext's time" if name.startswith("pdf:") else ""
+        ratio = f"{base / rate:5.2f}x pdftotext's median time" if name.startswith("pdf:") else ""
         print(f"  {name:34s} {rate:8.1f} reports/s  {ratio}")
     if not args.no_ocr:
         seconds, pages = _ocr_seconds_per_page(reports[:2])
