@@ -50,11 +50,10 @@ def pdf_to_document(data: bytes, backend: str = "pdfium") -> Document:
 
 def _with_ocr(pdf: Any, found: list[Block], numbers: list[int]) -> list[Block]:
     """The text pages' blocks with the OCR'd pages' blocks put in page order."""
-    from pipelines.ocr import number_tables, ocr_page
+    from pipelines.ocr import number_tables, ocr_numbered
 
-    for n in numbers:
-        image = pdf[n - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
-        found = found + ocr_page(image, n)
+    images = ((n, pdf[n - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()) for n in numbers)
+    found = found + ocr_numbered(images)  # pages read in parallel, rendered here as needed
     found.sort(key=lambda b: b.page or 0)  # stable: reading order within a page is kept
     number_tables(found)
     return found
