@@ -87,7 +87,7 @@ def segments(chars: list[Char]) -> list[str]:
     out, current, prev = [], "", None
     for ch in chars:
         if prev is not None:
-            gap, size = ch.x0 - prev.x1, max(ch.size, prev.size)
+            gap, size = ch.x0 - prev.x1, prev.size if prev.size > ch.size else ch.size  # max(), spelt out
             if gap > 1.5 * size:
                 out.append(current)
                 current = ""

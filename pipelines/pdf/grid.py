@@ -149,7 +149,10 @@ def _grid_cells(hs: list[Seg], vs: list[Seg]) -> list[BBox]:
     cells = []
     for group in sets.groups():
         r0, r1 = group[0] // nc, group[-1] // nc  # a group's slots are in ascending order
-        c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
+        if len(group) == 1:
+            c0 = c1 = group[0] % nc
+        else:
+            c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
         if len(group) == (r1 - r0 + 1) * (c1 - c0 + 1) and grid.closed(r0, r1, c0, c1):
             cells.append((grid.xs[c0], grid.ys[r0], grid.xs[c1 + 1], grid.ys[r1 + 1]))
     return cells
