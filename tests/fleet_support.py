@@ -103,13 +103,14 @@ class Fleet:
     broker: str
     blobs: Path
     logs: Path
+    options: tuple[str, ...] = ()  # every worker's extra options
     workers: list[Worker] = field(default_factory=list)
 
-    def start(self, *extra: str, concurrency: int = 1) -> Worker:
+    def start(self, concurrency: int = 1) -> Worker:
         log = self.logs / f"worker-{len(self.workers)}.log"
         args = [sys.executable, "-m", "crawler.cli", "worker", "--broker", self.broker,
                 "--blobs", str(self.blobs), "--concurrency", str(concurrency), "--timeout", "60",
-                "--visibility-timeout", "15", "--loglevel", "INFO", *extra]
+                "--visibility-timeout", "15", "--loglevel", "INFO", *self.options]
         with open(log, "wb") as out:
             proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
@@ -132,10 +133,10 @@ class Fleet:
 @contextmanager
 def fleet_of(broker: str, archive: Path, logs: Path, count: int, *extra: str) -> Iterator[Fleet]:
     logs.mkdir(parents=True, exist_ok=True)
-    fleet = Fleet(broker, archive / "blobs", logs)
+    fleet = Fleet(broker, archive / "blobs", logs, extra)
     try:
         for _ in range(count):
-            fleet.start(*extra)
+            fleet.start()
         fleet.wait_ready(count)
         yield fleet
     finally:

@@ -65,3 +65,82 @@ def test_fleet_reparse_equals_the_in_process_one_and_resumes(broker, corpus, tmp
     figures = json.loads(status.stdout)
     assert figures["done"] + figures["failed"] == copies and figures["queued"] == 0
     assert figures["workers"] == 2
+
+
+def _reparse_in_background(archive: Path, broker: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "reparse", "--archive",
+                             str(archive), "--broker", broker, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finished(run: subprocess.Popen[str]) -> dict[str, int]:
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, err[-3000:]
+    return json.loads(out)
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(broker, corpus, tmp_path) -> None:
+    from fleet.app import RUNNING, configure, redis_client
+
+    _flush(broker)
+    configure(broker)
+    r = redis_client()
+    archive = stale_copy(corpus["base"], tmp_path / "arc")
+    with fleet_of(broker, archive, tmp_path / "logs", 1) as fleet:
+        run = _reparse_in_background(archive, broker)
+        wait_for("the worker to be parsing", lambda: r.hlen(RUNNING) > 0, every=0.01)
+        fleet.workers[0].kill()
+        assert r.hlen("unacked") >= 1  # it died holding tasks: the broker must give them back
+        fleet.start()
+        summary = _finished(run)
+    copies = table_counts(corpus["base"])["copies"]
+    assert summary["parsed"] + summary["not_report"] + summary["failed"] == copies  # once each
+    assert parses(archive) == parses(corpus["reference"])
+    assert table_counts(archive) == table_counts(corpus["reference"])
+
+
+def _kill_whoever_parses(fleet: Any, key: str, run: subprocess.Popen[str]) -> int:
+    """Play the OOM killer: SIGKILL the worker that starts parsing `key`, start another."""
+    from fleet.app import RUNNING, redis_client
+
+    r, seen = redis_client(), set[int]()
+    wait_for("the reparse to end", lambda: _kill_step(fleet, r, RUNNING, key, seen) or
+             run.poll() is not None, every=0.01)
+    return len(seen)
+
+
+def _kill_step(fleet: Any, r: Any, running: str, key: str, seen: set[int]) -> bool:
+    entry = r.hget(running, key)
+    pid = json.loads(entry)["pid"] if entry else None
+    worker = next((w for w in fleet.workers if w.proc.pid == pid and w.proc.poll() is None), None)
+    if worker is not None and pid not in seen:
+        seen.add(pid)
+        worker.kill()
+        fleet.start()
+    return False
+
+
+def test_a_document_that_kills_its_worker_fails_with_a_reason_after_its_retries(
+        broker, corpus, tmp_path) -> None:
+    import sqlite3
+
+    from fleet.app import configure
+
+    _flush(broker)
+    configure(broker)
+    archive = stale_copy(corpus["base"], tmp_path / "arc")
+    from pipelines.reports import PARSER_VERSION
+
+    with sqlite3.connect(archive / "archive.db") as db:  # only the poison is left to parse
+        poison = db.execute("SELECT sha256 FROM copies ORDER BY sha256 LIMIT 1").fetchone()[0]
+        db.execute("UPDATE copies SET parser_version = ? WHERE sha256 != ?", [PARSER_VERSION, poison])
+
+    with fleet_of(broker, archive, tmp_path / "logs", 1, "--max-deliveries", "2") as fleet:
+        run = _reparse_in_background(archive, broker)
+        kills = _kill_whoever_parses(fleet, f"{poison}:{PARSER_VERSION}", run)
+        summary = _finished(run)
+    assert kills == 2  # delivered twice, killed twice, then answered without parsing
+    assert summary["failed"] == 1 and summary["parsed"] == 0
+    verdict = parses(archive)[poison]
+    assert verdict[0] == "failed" and "died 2 times" in verdict[1]
+    assert verdict[7] == PARSER_VERSION  # archived as failed: a re-run does not retry it
