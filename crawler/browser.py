@@ -61,11 +61,12 @@ async def pass_challenge(page: Any, timeout: float = 20.0) -> dict[str, Any]:
                                           for c in cookies]}
 
 
-def browser_meta(user_agent: str) -> dict[str, Any]:
-    """Request meta sending a request through the browser, past a challenge."""
+def browser_meta(user_agent: str, challenge_timeout: float = 20.0) -> dict[str, Any]:
+    """Request meta sending a request through the browser, past a challenge (waited for at
+    most `challenge_timeout` seconds)."""
     from scrapy_playwright.page import PageMethod
 
     return {"playwright": True, "playwright_context": "nianbao",
             "playwright_context_kwargs": {"ignore_https_errors": True, "user_agent": user_agent},
             "playwright_page_goto_kwargs": {"wait_until": "commit"},
-            "playwright_page_methods": [PageMethod(pass_challenge)]}
+            "playwright_page_methods": [PageMethod(pass_challenge, timeout=challenge_timeout)]}

@@ -161,6 +161,9 @@ class BrowserGateMiddleware:
         self.gated: set[str] = set()
         self.cookies: dict[str, list[dict[str, str]]] = {}
         self.user_agent = crawler.settings.get("USER_AGENT")
+        # Passing a challenge is a navigation (its script reloads the page): the same bound.
+        navigation_ms = crawler.settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", 30_000)
+        self.challenge_timeout = navigation_ms / 1000
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> BrowserGateMiddleware:
@@ -169,7 +172,7 @@ class BrowserGateMiddleware:
         return cls(crawler)
 
     def browser_meta(self) -> dict[str, Any]:
-        return browser_meta(self.user_agent)
+        return browser_meta(self.user_agent, self.challenge_timeout)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         netloc = urlparse_cached(request).netloc

@@ -3,16 +3,25 @@ passes) is switched to Chromium for its pages, remembered for the run, and its a
 come over plain HTTP with the browser's cookies."""
 from __future__ import annotations
 
+import json
 import shutil
 import urllib.error
 import urllib.request
 
 import pytest
 
+from crawler.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from tests.crawl_support import crawl, reports, sightings
 from tests.portal_families import FamiliesPortal
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is needed")
+# Chromium on a loaded machine: starting it took 8 s at load 10 on two cores, against
+# Playwright's 30 s launch and navigation timeouts (and the 30 s the gate waits for the
+# challenge's reload, which follows the navigation timeout). Bounds far above any machine's
+# slowness, so that only a browser that never gets through fails the test.
+PATIENT_BROWSER = ["-s", "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=240000",
+                   "-s", "PLAYWRIGHT_LAUNCH_OPTIONS=" + json.dumps({**PLAYWRIGHT_LAUNCH_OPTIONS,
+                                                                    "timeout": 240_000})]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +33,7 @@ def portal():
 def status_of(url: str, cookie: str = "") -> int:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.status
     except urllib.error.HTTPError as err:
         return err.code
@@ -37,7 +46,7 @@ def test_plain_http_never_passes_the_gate(portal):
 
 
 def test_gated_host_goes_to_the_browser_and_its_pdf_stays_plain(portal, tmp_path):
-    done = crawl(portal, tmp_path / "arc", portal.origin("gate") + "/")
+    done = crawl(portal, tmp_path / "arc", portal.origin("gate") + "/", *PATIENT_BROWSER, timeout=900)
     assert done.code == 0, done.run.stderr[-3000:]
     (expected,) = portal.manifest.gate_reports
     assert reports(tmp_path / "arc") == {(expected.agency, expected.year)}
