@@ -3,6 +3,7 @@ the CMS-families portal (tests/portal_families/), and views of what the archive,
 from __future__ import annotations
 
 import atexit
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ from crawler.fixture_portal import Hit
 from tests.portal_families import FamiliesPortal
 
 
-def nianbao(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def nianbao(*args: str, timeout: float = 300, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, cwd=cwd, env=env)
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Crawl:
     run: subprocess.CompletedProcess[str]
     hits: list[Hit]  # what the portal answered during this crawl
     archive: Path
+    watched: Path | None = None  # a tree holding the crawl's working and temporary directories
 
     @property
     def code(self) -> int:
@@ -35,13 +38,21 @@ class Crawl:
 
 
 def crawl(portal: FamiliesPortal, archive: Path, target: str | None = None, *args: str,
-          fast: bool = True, timeout: float = 300) -> Crawl:
+          fast: bool = True, timeout: float = 300, watched: Path | None = None) -> Crawl:
+    """`nianbao crawl`; with `watched`, run in watched/cwd/a/b/c with TMPDIR watched/tmp, so
+    that a file written by a relative path ("../../../tmp/x") lands in a tree a test can see."""
     before = len(portal.hits)
     flags = ["--fast"] if fast else []
+    cwd, env = None, None
+    if watched is not None:
+        cwd = watched / "cwd" / "a" / "b" / "c"
+        cwd.mkdir(parents=True)
+        (watched / "tmp").mkdir()
+        env = {**os.environ, "TMPDIR": str(watched / "tmp")}
     run = nianbao("crawl", target or portal.url, "--archive", str(archive), *flags, *args,
-                  timeout=timeout)
+                  timeout=timeout, cwd=cwd, env=env)
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
-    return Crawl(run, portal.hits[before:], archive)
+    return Crawl(run, portal.hits[before:], archive, watched)
 
 
 def profile(tmp: Path, name: str, portal: FamiliesPortal, start: list[str], **rules: list[str]) -> Path:
@@ -104,7 +115,8 @@ def families_portal() -> FamiliesPortal:
 def families_crawl(families_portal, tmp_path_factory) -> Crawl:
     """`nianbao crawl ROOT` of the portal, no profile, into a fresh archive."""
     if "root_crawl" not in _SHARED:
-        _SHARED["root_crawl"] = crawl(families_portal, tmp_path_factory.mktemp("root") / "arc")
+        watched = tmp_path_factory.mktemp("root")
+        _SHARED["root_crawl"] = crawl(families_portal, watched / "arc", watched=watched)
     return _SHARED["root_crawl"]
 
 

@@ -24,6 +24,9 @@ class Hit:
     # The tests' CMS-families portal records more (this one leaves the defaults).
     role: str = "main"  # main | tls | gate: which of that portal's servers answered
     started: float = 0.0  # time.monotonic() when the request arrived
+    # … just before the first byte of the answer was written: the client cannot have had the
+    # answer earlier, so [started, answered] lies inside the time the client waited for it.
+    answered: float = 0.0
     ended: float = 0.0  # … and when the answer was sent
     sent: int = 0  # bytes sent: status line, headers and body
     body: str = ""  # the start of a POST body (latin-1)

@@ -69,10 +69,18 @@ class FamiliesPortal:
     def clear_overrides(self) -> None:
         self.running.state.overrides.clear()
 
+    def hold_after(self, count: int) -> None:
+        """Answer `count` more requests, then hold every further one until `release()`: a
+        client cannot finish meanwhile, so a test can act on it mid-way, whatever its speed."""
+        self.running.state.hold_after(count)
+
+    def release(self) -> None:
+        self.running.state.release()
+
     @property
-    def max_inflight(self) -> dict[str, int]:
-        """role -> the most requests it was answering at once (see server.PortalState)."""
-        return dict(self.running.state.max_inflight)
+    def waiting(self) -> int:
+        """How many requests are being held now."""
+        return self.running.state.waiting
 
     @property
     def hits(self) -> list[Hit]:

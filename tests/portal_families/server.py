@@ -68,17 +68,31 @@ class PortalState:
         self.answered_once: set[tuple[str, str]] = set()
         self.stop = threading.Event()
         self.lock = threading.Lock()
-        self.inflight: dict[str, int] = {}
-        self.max_inflight: dict[str, int] = {}
+        self.answer_limit: int | None = None  # hold every request past this many (hold_after)
+        self.arrived = 0  # requests since the limit was set
+        self.waiting = 0  # requests held now
+        self.released = threading.Event()
 
-    def enter(self, role: str) -> None:
+    def hold_after(self, count: int) -> None:
         with self.lock:
-            self.inflight[role] = self.inflight.get(role, 0) + 1
-            self.max_inflight[role] = max(self.max_inflight.get(role, 0), self.inflight[role])
+            self.answer_limit, self.arrived = count, 0
+            self.released.clear()
 
-    def leave(self, role: str) -> None:
+    def release(self) -> None:
         with self.lock:
-            self.inflight[role] -= 1
+            self.answer_limit = None
+        self.released.set()
+
+    def take_turn(self) -> None:
+        """Past the answer limit, wait (counted in `waiting`) until released or stopped."""
+        with self.lock:
+            self.arrived += 1
+            held = self.answer_limit is not None and self.arrived > self.answer_limit
+            self.waiting += held
+        if held:
+            self.released.wait(600)
+            with self.lock:
+                self.waiting -= 1
 
     def first_time(self, role: str, key: str) -> bool:
         with self.lock:
@@ -126,6 +140,7 @@ def disposition(name: str, style: str) -> str:
 class FamiliesHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: FamiliesServer
+    answered: float  # see Hit.answered
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib names)
         self.answer("GET")
@@ -142,19 +157,17 @@ class FamiliesHandler(BaseHTTPRequestHandler):
     def answer(self, method: str) -> None:
         state, role = self.server.state, self.server.role
         started = time.monotonic()
+        self.answered = 0.0
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        state.enter(role)
-        try:
-            time.sleep(state.latency)
-            reply = self.route(method, body)
-            sent = self.send(reply, method)
-        finally:
-            state.leave(role)
+        state.take_turn()
+        time.sleep(state.latency)
+        reply = self.route(method, body)
+        sent = self.send(reply, method)
         state.hits.append(Hit(
             method, self.path, self.headers.get("Host", ""), reply.status,
             utf8_header(self.headers.get("User-Agent", "")), role=role, started=started,
-            ended=time.monotonic(), sent=sent, body=body[:400].decode("latin-1"),
+            answered=self.answered, ended=time.monotonic(), sent=sent, body=body[:400].decode("latin-1"),
             conditional=bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")),
             browser="Sec-Fetch-Mode" in self.headers or "sec-ch-ua" in self.headers))
 
@@ -273,6 +286,7 @@ class FamiliesHandler(BaseHTTPRequestHandler):
         state = self.server.state
         if reply.delay:
             time.sleep(reply.delay)
+        self.answered = time.monotonic()  # before any byte: see Hit.answered
         if reply.hang:
             state.stop.wait(120)  # never answers while the portal runs
             self.close_connection = True
@@ -363,6 +377,7 @@ class FamiliesServers:
 
     def stop(self) -> None:
         self.state.stop.set()
+        self.state.release()
         for server in self.servers.values():
             server.shutdown()
             server.server_close()
