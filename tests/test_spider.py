@@ -198,19 +198,13 @@ def test_unknown_source_is_a_clear_error():
         resolve("nope")
 
 
-def test_project_settings_are_polite_and_fast_mode_drops_delays():
-    settings = project_settings()
-    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
-    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
-    assert settings.getfloat("DOWNLOAD_DELAY") == 0.5 and settings["USER_AGENT"] == USER_AGENT
-    assert settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == "/usr/bin/chromium"
-    assert list(settings.getdict("ITEM_PIPELINES")) == [
-        "pipelines.download.BlobPipeline", "pipelines.dedup.DedupPipeline",
-        "pipelines.extract.ExtractPipeline", "pipelines.parse.ParsePipeline",
-        "pipelines.store.ArchivePipeline"]
-    fast = project_settings({"NIANBAO_FAST": True})
-    PortalSpider.update_settings(fast)
-    assert fast.getfloat("DOWNLOAD_DELAY") == 0 and not fast.getbool("AUTOTHROTTLE_ENABLED")
+def test_nianbao_fast_drops_the_delays_below_an_explicit_setting():
+    """-s NIANBAO_FAST=1 (scrapy crawl) applies fast_settings(), but a -s of its own wins."""
+    fast, polite = (project_settings({"NIANBAO_FAST": on, "DOWNLOAD_DELAY": 0.3}) for on in (True, False))
+    for settings in (fast, polite):
+        PortalSpider.update_settings(settings)
+    assert not fast.getbool("AUTOTHROTTLE_ENABLED") and polite.getbool("AUTOTHROTTLE_ENABLED")
+    assert fast.getfloat("DOWNLOAD_DELAY") == polite.getfloat("DOWNLOAD_DELAY") == 0.3
 
 
 # -- the context each item carries (callbacks on HtmlResponse, spider from get_crawler) -------
