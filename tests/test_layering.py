@@ -46,3 +46,16 @@ def test_the_installed_packages_never_import_tests() -> None:
     for package in ("crawler", "pipelines", "archive", "forms", "crawlstate"):
         for path in (REPO / package).rglob("*.py"):
             assert "tests" not in _imports(path), f"{path.relative_to(REPO)} imports tests"
+
+
+def test_fleet_imports_no_scrapy_and_of_the_crawler_only_its_sources() -> None:
+    """fleet/ runs pipelines and writes the archive; crawler.sources (shards) is pure."""
+    for path in (REPO / "fleet").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                   for alias in node.names}
+        modules |= {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        bad = {m for m in modules if m.split(".")[0] in {"scrapy", "twisted"}
+               or (m.split(".")[0] == "crawler" and m != "crawler.sources")}
+        assert not bad, f"{path.name} imports {bad}"
