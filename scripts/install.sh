@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-wqy-microhei poppler-utils libreoffice-writer-nogui wget)
+APT_PACKAGES=(chromium fonts-wqy-microhei poppler-utils libreoffice-writer-nogui wget redis-server)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
