@@ -65,7 +65,7 @@ def start_and_stop(portal, archive: Path, sources: Path, sig: int) -> int:
     with log.open("w") as out:
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "crawl", "summary", "--archive", str(archive),
-             "--fast", "--sources", str(sources), "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+             "--fast", "--sources", str(sources)],
             stdout=out, stderr=out, text=True)
         try:
             wait_until(lambda: portal.waiting >= 1 and copies(archive) >= 3, child,

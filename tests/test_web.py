@@ -70,7 +70,7 @@ def sql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a bound for a broken server, not a speed
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"nianbao serve exited with {proc.returncode}")
