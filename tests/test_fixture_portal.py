@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -15,7 +16,7 @@ import pytest
 
 from crawler.fixture_portal import FixturePortal, build_site, cache_root, ensure_site, site_key
 from crawler.settings import USER_AGENT
-from tests.portal_families import FamiliesPortal
+from tests.portal_families import FamiliesPortal, ensure_families_site
 
 
 @dataclass
@@ -229,6 +230,24 @@ def test_build_is_deterministic(tmp_path: Path):
 def families():
     with FamiliesPortal(gate=True) as running:
         yield running
+
+
+def test_families_site_is_cached_under_the_key_of_the_modules_that_build_it(tmp_path, monkeypatch):
+    from tests.portal_families import build
+
+    root, manifest = ensure_families_site()
+    assert root.parent.name == f"fixture-families-{build.families_key()}" == f"fixture-families-{manifest.key}"
+    copy = tmp_path / "portal_families"
+    shutil.copytree(build.HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "HERE", copy)
+    before = build.families_key()
+    serving_only = {"__init__.py", "__main__.py", "portal.py", "server.py"}
+    for module in sorted(path.name for path in copy.glob("*.py")):
+        original = (copy / module).read_bytes()
+        (copy / module).write_bytes(original + b"\n# edited\n")
+        changed = build.families_key() != before
+        (copy / module).write_bytes(original)
+        assert changed == (module not in serving_only), module
 
 
 def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Fetched:
