@@ -44,7 +44,7 @@ def _broken(text: str, rng: random.Random) -> dict[str, Callable[[], bytes]]:
         "utf8-cut-mid-char": lambda: data[:cut] + data[cut:][1:],
         "nul-bytes-interleaved": lambda: b"\x00".join(data[i:i + 7] for i in range(0, len(data), 7)),
         "nul-only-1mb": lambda: b"\x00" * MB,
-        "control-chars": lambda: bytes(range(1, 32)) * 1000 + data,
+        "ctrl-chars": lambda: bytes(range(1, 32)) * 1000 + data,
         "bidi-and-zero-width": lambda: "\u202e\u200b\ufeff".join(text.splitlines()).encode("utf-8"),
         "one-line-40mb": lambda: ("政府信息公开" * (40 * MB // 18)).encode("utf-8"),
         "lines-2m-short": lambda: b"1\n" * 2_000_000,
