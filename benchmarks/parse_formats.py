@@ -2,10 +2,11 @@
 """Parse speed per binary format (not a timed test): reports/s and the ratio to bare text
 extraction, and OCR seconds per page.
 
-usage: python3 benchmarks/parse_formats.py [--repeat N] [--no-ocr] [--no-office]
+usage: python3 benchmarks/parse_formats.py [--repeat N] [--no-ocr] [--ocr-pairs N] [--no-office]
 
 The reports are the five seeds' gold plus generated ones, rendered by tests/render.py (cached).
-Text formats are timed on one core (sched_setaffinity); OCR on every core of the machine.
+Text formats are timed on one core (sched_setaffinity); OCR on every core of the machine,
+against rapidocr alone on the same pages in the same run (benchmarks/ocr.py).
 The PDF anchor is `pdftotext -layout FILE -` (a process per file, as a crawl would run
 it), timed by benchmarks/pdf.py in alternating pairs with extraction + parse: seconds per
 report, the anchor's, and the ratio's median and spread over the pairs, wall and CPU. On a
@@ -25,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pdf import pdf_rows  # noqa: E402
+from benchmarks import ocr  # noqa: E402
 from pipelines.docxdoc import docx_to_document, legacy_to_document  # noqa: E402
 from pipelines.pdf import pdf_to_document  # noqa: E402
 from pipelines.reports import parse_document  # noqa: E402
@@ -50,22 +52,11 @@ def _rate(files: list[Path], work: Callable[[bytes], Any], repeat: int) -> float
     return len(blobs) / best
 
 
-def _ocr_seconds_per_page(reports: list[dict[str, Any]]) -> tuple[float, int]:
-    os.sched_setaffinity(0, range(os.cpu_count() or 1))
-    from pipelines.ocr import engine
-
-    engine()  # loading the models is once per process, not per page
-    blobs = [render.render(report, "scan").read_bytes() for report in reports]  # rendered first
-    pages, start = 0, time.perf_counter()
-    for blob in blobs:
-        pages += pdf_to_document(blob).pages or 0
-    return (time.perf_counter() - start) / max(pages, 1), pages
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--ocr-pairs", type=int, default=3, help="OCR: alternating reader/rapidocr pairs")
     ap.add_argument("--no-office", action="store_true")
     args = ap.parse_args()
     reports = _reports()
@@ -88,9 +79,9 @@ def main() -> None:
     for name, rate in rows:
         ratio = f"{base / rate:5.2f}x pdftotext's median time" if name.startswith("pdf:") else ""
         print(f"  {name:34s} {rate:8.1f} reports/s  {ratio}")
-    if not args.no_ocr:
-        seconds, pages = _ocr_seconds_per_page(reports[:2])
-        print(f"  scanned pdf: OCR, {os.cpu_count()} cores      {seconds:8.2f} s/page ({pages} pages)")
+    if not args.no_ocr:  # every core; the reader against rapidocr alone, in pairs (benchmarks/ocr.py)
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+        ocr.report(ocr.measure(args.ocr_pairs, reports=2))
 
 
 if __name__ == "__main__":
