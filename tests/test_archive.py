@@ -92,7 +92,8 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
         assert names == ["m001_initial", "m002_agencies", "m003_exact_search_index",
                          "m004_labels_and_views", "m005_compact_cells", "m006_agency_name_indexes",
                          "m007_views_without_row_reads", "m008_kinds_flags_related",
-                         "m009_sighting_context"]
+                         "m009_sighting_context", "m010_sighting_warc_records",
+                         "m011_store_once"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:
