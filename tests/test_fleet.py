@@ -144,3 +144,58 @@ def test_a_document_that_kills_its_worker_fails_with_a_reason_after_its_retries(
     verdict = parses(archive)[poison]
     assert verdict[0] == "failed" and "died 2 times" in verdict[1]
     assert verdict[7] == PARSER_VERSION  # archived as failed: a re-run does not retry it
+
+
+def _two_sources(tmp: Path, url: str) -> Path:
+    """The fixture portal as two sites: by its IP and by the name localhost."""
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    lines = []
+    for name, host in (("by_ip", "127.0.0.1"), ("by_name", "localhost")):
+        lines += [f"[sources.{name}]", 'title = "中卫市沙坡头区"',
+                  f'root_url = "http://{host}:{port}/"', f'allowed_domains = ["{host}"]',
+                  f'start_urls = ["http://{host}:{port}/"]', ""]
+    path = tmp / "sources.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _separating_count(sources_file: Path) -> int:
+    from crawler.sources import load_sources, shard_of
+
+    a, b = load_sources(sources_file).values()
+    return next(n for n in range(2, 50) if shard_of(a, n) != shard_of(b, n))
+
+
+def _content(root: Path) -> tuple[Any, ...]:
+    import sqlite3
+
+    with sqlite3.connect(root / "archive.db") as db:
+        return tuple(sorted(db.execute(sql).fetchall()) for sql in (
+            "SELECT sha256, status, parse, kind FROM copies",
+            "SELECT sha256, url FROM sightings",
+            "SELECT a.scope, a.name, a.region, r.year, r.title FROM reports r"
+            " LEFT JOIN agencies a ON a.id = r.agency_id"))  # by identity, not by row id
+
+
+def test_shards_merged_equal_one_whole_crawl(tmp_path) -> None:
+    from crawler.fixture_portal import FixturePortal
+
+    with FixturePortal() as portal:
+        sources = _two_sources(tmp_path, portal.url)
+        n = _separating_count(sources)
+        whole = nianbao("crawl-shard", "--sources", str(sources), "--shard", "1/1", "--fast",
+                        "--archive", str(tmp_path / "whole"))
+        shards = []
+        for k in range(1, n + 1):
+            listed = nianbao("crawl-shard", "--sources", str(sources), "--shard", f"{k}/{n}", "--list")
+            if listed.stdout.strip():
+                shards.append(tmp_path / f"shard{k}")
+                run = nianbao("crawl-shard", "--sources", str(sources), "--shard", f"{k}/{n}",
+                              "--fast", "--archive", str(shards[-1]))
+                assert run.returncode == 0, run.stderr[-3000:]
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    assert len(shards) == 2  # each site in exactly one shard
+    merged = nianbao("merge", *map(str, shards), "--archive", str(tmp_path / "merged"))
+    assert merged.returncode == 0, merged.stderr[-3000:]
+    assert _content(tmp_path / "merged") == _content(tmp_path / "whole")
+    assert len(_content(tmp_path / "whole")[2]) == 5
