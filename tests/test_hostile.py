@@ -121,7 +121,7 @@ def test_xxe_document_is_read_without_its_entity(outcomes: dict[str, Outcome]) -
 ATTACHED = {  # corpus case -> the attachment's path on the bomb portal
     "pdf-flate-bomb-content.pdf": "/xxgk/files/P020210115000001.pdf",
     "pdf-ops-bomb-paths.pdf": "/xxgk/files/P020210115000002.pdf",
-    "docx-zip-bomb-declared-small.docx": "/xxgk/files/W020210115000003.docx",
+    "pdf-ops-bomb-text.pdf": "/xxgk/files/P020210115000003.pdf",
     "pdf-flate-bomb-image.pdf": "/xxgk/files/P020210115000004.pdf",
     "docx-zip-bomb-paragraphs.docx": "/xxgk/files/W020210115000005.docx",
     "docx-zip-bomb-one-run.docx": "/xxgk/files/W020210115000006.docx",
