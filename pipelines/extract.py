@@ -76,6 +76,21 @@ def extract(data: bytes, name: str = "") -> Document:
         raise
     except Exception as exc:  # a stage edge: any reader failure becomes one clear reason
         logger.debug("extractor %s failed", kind.format, exc_info=True)
-        raise ExtractionError(f"cannot read {kind.format}: {type(exc).__name__}: {exc}") from exc
+        if _out_of_memory(exc):  # a native reader's allocation failed under the worker's cap
+            raise MemoryError(str(exc)) from exc
+        raise ExtractionError(f"cannot read {kind.format}: {type(exc).__name__}: {one_line(exc)}") from exc
     doc.format = doc.format if doc.format != "text" or kind.format == "text" else kind.format
     return doc
+
+
+def one_line(exc: BaseException) -> str:
+    """A native library's message may carry its own traceback or dump: its last meaningful
+    line is the reason (bounded, so a reason is never a wall of text)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return (lines[-1] if lines else "")[:300]
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    text = str(exc)
+    return "bad_alloc" in text or "Cannot allocate memory" in text or "out of memory" in text.lower()
+

@@ -12,6 +12,7 @@ runs tasks in this process, without any limit (for debugging).
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import resource
@@ -69,7 +70,8 @@ class Limits:
             return f"reader crashed: signal {-code}"
         if code is not None:
             return f"reader exited with status {code}"
-        return f"worker error: {type(exc).__name__}: {exc}"
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        return f"worker error: {type(exc).__name__}: {(lines[-1] if lines else '')[:300]}"
 
 
 def memory_cap() -> int | None:
@@ -80,6 +82,9 @@ def memory_cap() -> int | None:
 
 def _init_worker(memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent decides
+    # readers' warnings (PIL's DecompressionBombWarning, pdfminer's) would reach the user's
+    # stderr beside the one-line reason: they go to the log instead
+    logging.captureWarnings(True)
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     resource.setrlimit(resource.RLIMIT_DATA, (memory_mb << 20, hard))
 

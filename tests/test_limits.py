@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 import zlib
@@ -24,6 +24,7 @@ from pipelines.limits import LimitExceeded, Limits, Workers
 from pipelines.task import ParseTask
 
 REPO = Path(__file__).resolve().parent.parent
+REAPER = Path(__file__).resolve().parent / "hostile" / "reaper.py"
 SEED = REPO / "crawler" / "fixture_portal" / "seeds" / "000_1ec810995bb02083.txt"
 CAP_MB = 300
 CAPS = ["--memory-mb", str(CAP_MB), "--timeout", "20"]
@@ -68,13 +69,17 @@ def docx_bomb(inflated_mb: int = CAP_MB + 20) -> bytes:
 
 
 def run_nianbao(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], int]:
-    """`nianbao ARGS` and the largest max RSS (MB) of it and all it started."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    run = subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True, text=True,
-                         cwd=REPO, env={**os.environ, **(env or {})}, timeout=240)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert after >= before
-    return run, after // 1024
+    """`nianbao ARGS` and the largest max RSS (MB) of it and every process it started, measured
+    by a subreaper of its own (tests/hostile/reaper.py): RUSAGE_CHILDREN of this process would
+    carry the peak of every earlier test's children, and workers may outlive the command."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        run = subprocess.run([sys.executable, str(REAPER), str(report), "5", sys.executable, "-m",
+                              "crawler.cli", *args], capture_output=True, text=True, cwd=REPO,
+                             env={**os.environ, **(env or {})}, timeout=240)
+        figures = json.loads(report.read_text())
+    run.returncode = figures["code"]
+    return run, figures["max_rss_kb"] // 1024
 
 
 def one_line_error(run: subprocess.CompletedProcess[str]) -> str:
