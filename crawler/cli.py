@@ -191,7 +191,10 @@ def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agenc
     limits = _limits(timeout, memory_mb, workers)
     from crawler.warcs import items_for  # .warc, .warc.gz, .wacz: every response in them
 
-    stats = LocalRun(str(archive_dir), limits=limits).run(items_for(files, context, item_for_file))
+    from crawler.progress import progress
+
+    stats = LocalRun(str(archive_dir), limits=limits).run(items_for(files, context, item_for_file),
+                                                          on_item=progress(len(files)))
     _print_summary(stats, archive_dir)
     failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
     sys.exit(EXIT_PARTIAL if failed else EXIT_OK)

@@ -11,6 +11,7 @@ document would otherwise pass.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -29,15 +30,21 @@ from tests.hostile.texts import REPORT_EXPECTED
 
 LIMITS = Limits(timeout=20, memory_mb=512)
 EXTRA = ["--workers", "1"]  # one document, one worker
-NAMES = [case.name for case in all_cases(inputs_for(Path("/nonexistent")))]  # cheap: cases are lazy
-CONTROLS = [n for n in NAMES if "-control-" in n] + [n for n in REPORT_EXPECTED if "control" not in n]
+ALL_NAMES = [case.name for case in all_cases(inputs_for(Path("/nonexistent")))]  # cheap: cases are lazy
+CONTROLS = [n for n in ALL_NAMES if "-control-" in n] + [n for n in REPORT_EXPECTED if "control" not in n]
+# The suite runs a fixed, stratified part of the corpus (every control, bomb and XXE case and
+# every 6th other case: one subprocess each, the whole corpus is ~16 minutes on 2 cores);
+# NIANBAO_HOSTILE_ALL=1 runs all of it (`python3 -m tests.hostile DIR` writes it).
+_CHOSEN = ("control", "bomb", "xxe")
+NAMES = ALL_NAMES if os.environ.get("NIANBAO_HOSTILE_ALL") else [
+    n for i, n in enumerate(ALL_NAMES) if any(k in n for k in _CHOSEN) or n in CONTROLS or i % 6 == 0]
 SEED_AGENCY, SEED_YEAR = "沙坡头区东园镇人民政府", 2020
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("hostile") / "corpus"
-    return {path.name: path for path in write_corpus(out)}
+    return {path.name: path for path in write_corpus(out) if path.name in NAMES}
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +80,8 @@ def _secret(outcome: Outcome) -> str:
 
 
 def test_corpus_is_large_varied_and_deterministic(tmp_path: Path) -> None:
-    assert len(NAMES) >= 250
-    assert {n.split("-", 1)[0] for n in NAMES} == {"pdf", "docx", "html", "text", "image", "garbage"}
+    assert len(ALL_NAMES) >= 250
+    assert {n.split("-", 1)[0] for n in NAMES} == {n.split("-", 1)[0] for n in ALL_NAMES} == {"pdf", "docx", "html", "text", "image", "garbage"}
     inputs = inputs_for(tmp_path)
     again = {c.name: c for c in all_cases(inputs)}
     for name in ("pdf-real-flipped-03.pdf", "docx-truncated-05.docx", "html-random-cut-1.html",
