@@ -168,47 +168,9 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
                     snippet(r["text"], query.terms), r["kind"]) for r in rows]
     if scan.checks_reports or not 0 < limit <= len(keys):
         keys = scan.rowids(db, limit or -1, checked=True)
-    cut = _SqlSnippet(query.terms)
-    return [Hit(r["id"], r["agency"], r["year"], r["title"], cut.finish(r), r["kind"])
-            for r in scan.reports(db, keys, cut.columns, cut.params)]
-
-
-@dataclass(frozen=True, slots=True)
-class _SqlSnippet:
-    """The same snippet as `snippet(text, terms)`, but SQLite cuts the window (instr and
-    substr over the stored text): a hit's text never travels to Python. The window of a
-    term found at i is [max(0, i - h), + max(width, len(term))) with h = (width - len) // 2;
-    Python picks the first term found and highlights the window. For `--limit 0`, where a
-    common term has every report as a hit, this is most of the cost of a hit."""
-
-    terms: list[str]
-    width: int = SNIPPET_WIDTH
-
-    @property
-    def columns(self) -> str:
-        cols = ["length(text) AS n", f"substr(text, 1, {int(self.width)}) AS w"]
-        for k, _ in enumerate(self.terms):
-            cols += [f"instr(text, ?) AS i{k}",
-                     f"substr(text, max(1, instr(text, ?) - ?), ?) AS w{k}"]
-        return ", ".join(cols)
-
-    @property
-    def params(self) -> list[Any]:
-        out: list[Any] = []
-        for t in self.terms:
-            out += [t, t, max(0, self.width - len(t)) // 2, max(self.width, len(t))]
-        return out
-
-    def finish(self, row: dict[str, Any]) -> str:
-        found = [(row[f"i{k}"] - 1, t, k) for k, t in enumerate(self.terms)
-                 if t and row[f"i{k}"]]
-        if not found:
-            return _SPACE.sub(" ", row["w"]).strip()
-        i, term, k = min(found)
-        start = max(0, i - max(0, self.width - len(term)) // 2)
-        end = start + max(self.width, len(term))
-        head, tail = "…" if start > 0 else "", "…" if end < row["n"] else ""
-        return head + _highlight(row[f"w{k}"], self.terms) + tail
+    keys = keys[:limit] if limit else keys
+    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms),
+                r["kind"]) for r in scan.reports(db, keys, "text")]
 
 
 @dataclass(frozen=True, slots=True)

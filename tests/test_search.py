@@ -239,7 +239,7 @@ def test_index_follows_reparses_exactly(tmp_path: Path) -> None:
 
 
 def test_unranked_hits_have_the_same_snippets(corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past RANK_CAP the snippet window is cut in SQL: the same snippet as snippet(text)."""
+    """Past RANK_CAP (unranked, newest first) the hits have the same snippets."""
     archive, texts = corpus
     monkeypatch.setattr(search_mod, "RANK_CAP", 0)
     queries = [*sample_queries(texts)[:40], "信访 OR 低保", "-信访", "的 -信访", "。", "A"]
