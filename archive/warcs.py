@@ -77,6 +77,33 @@ def record_at(root: Path, warc_file: str, offset: int) -> Record | None:
     return None
 
 
+REPLAY_ENV = "NIANBAO_REPLAY_URL"
+
+
+def replay_base(given: str | None = None) -> str | None:
+    """The replay server's collection URL (pywb: http://host:8080/nianbao/), from the option
+    or the environment; None when no replay server is configured."""
+    import os
+
+    base = given or os.environ.get(REPLAY_ENV) or None
+    return base.rstrip("/") + "/" if base else None
+
+
+def citation(sighting: dict[str, Any], replay: str | None = None) -> dict[str, Any] | None:
+    """Where a sighting's exchange is kept: WARC file, offset and length (one gzip member: read
+    it with `warcio extract FILE OFFSET`), and the replay URL when a replay server is given.
+    None for a sighting with no record (a local ingest, a crawl from before WARC capture)."""
+    if not sighting.get("warc_file") or sighting.get("warc_offset") is None:
+        return None
+    cite = {"file": f"{WARCS_DIR}/{sighting['warc_file']}", "offset": sighting["warc_offset"],
+            "length": sighting.get("warc_length")}
+    if replay and sighting.get("url"):
+        stamp = re.sub(r"\D", "", str(sighting.get("first_seen") or ""))[:14]
+        # pywb's form: <collection>/<14-digit timestamp>id_/<url>: the payload as archived.
+        cite["replay"] = f"{replay}{stamp}id_/{sighting['url']}" if stamp else f"{replay}{sighting['url']}"
+    return cite
+
+
 def check(archive: Archive) -> list[Any]:
     """`nianbao verify`: every WARC reads record by record with valid digests, no file is
     left open, and every sighting's record exists where the sighting says."""
