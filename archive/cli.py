@@ -117,10 +117,14 @@ def list_cmd(archive_dir: Path, as_json: bool, related: bool) -> None:
 @click.argument("report_id", metavar="ID", type=int)
 @archive_option
 @json_option
-def show(report_id: int, archive_dir: Path, as_json: bool) -> None:
-    """Show one report: its fields, failing checks and copies."""
+@click.option("--replay-url", metavar="URL", help="The replay server's collection (pywb:"
+              " http://host:8080/nianbao/; env NIANBAO_REPLAY_URL): each sighting's replay URL.")
+def show(report_id: int, archive_dir: Path, as_json: bool, replay_url: str | None) -> None:
+    """Show one report: its fields, failing checks and copies, each copy's URLs with the
+    WARC record that keeps each exchange (file, offset, length; the replay URL if given)."""
     with open_existing(archive_dir) as archive:
         report = archive.get_report(report_id)
+        cite_sightings(archive, report, replay_url)
     if as_json:
         echo_json(report)
         return
@@ -156,6 +160,30 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
         for u in c["urls"]:
             seen = f"seen {u['times_seen']}x, {u['first_seen']} .. {u['last_seen']}"
             yield f"    {u['url']}  ({seen})"
+            yield from _citation_lines(u.get("warc"))
+
+
+def cite_sightings(archive: Archive, report: dict[str, Any], replay: str | None) -> None:
+    """Each URL of each copy gets `warc`: its sighting's record (archive.warcs.citation),
+    None when the exchange was not captured (a local ingest, a crawl before WARCs)."""
+    from .warcs import citation, replay_base
+
+    base = replay_base(replay)
+    for copy in report["copies"]:
+        rows = {r["url"]: r for r in archive.db.query(
+            "SELECT url, first_seen, warc_file, warc_offset, warc_length FROM sightings"
+            " WHERE sha256 = ?", [copy["sha256"]])}
+        for u in copy["urls"]:
+            u["warc"] = citation(rows.get(u["url"], {}), base)
+
+
+def _citation_lines(cite: dict[str, Any] | None) -> Iterator[str]:
+    if cite is None:
+        return
+    length = "" if cite["length"] is None else f" ({cite['length']} bytes)"
+    yield f"      {cite['file']} @ {cite['offset']}{length}"
+    if cite.get("replay"):
+        yield f"      replay: {cite['replay']}"
 
 
 def _cell_lines(report: dict[str, Any]) -> Iterator[str]:

@@ -109,6 +109,17 @@ def test_show_text_and_json(data: Path) -> None:
                                                            str(data), "--json").output
 
 
+
+def test_show_cites_no_record_for_a_sighting_without_one(data: Path) -> None:
+    """A copy added without a crawl has no WARC record: no citation line, `warc` null, and
+    no replay URL even when a replay server is given (tests/test_show_warc.py: crawled)."""
+    rid = str(json.loads(run("list", "--archive", str(data), "--json").output)[0]["id"])
+    text = run("show", rid, "--archive", str(data), "--replay-url", "http://127.0.0.1:8080/c")
+    assert text.exit_code == 0, text.output
+    assert "warcs/" not in text.output and "replay:" not in text.output
+    report = json.loads(run("show", rid, "--archive", str(data), "--json").output)
+    assert [u["warc"] for c in report["copies"] for u in c["urls"]] == [None, None]
+
 def test_search_text_and_json(data: Path) -> None:
     result = run("search", "信访", "--archive", str(data))
     assert result.exit_code == 0, result.output
