@@ -23,6 +23,7 @@ from typing import Any
 
 from .db import Archive
 from .errors import BlobError
+from .pending import UNPARSED, unparsed
 from .records import ParsedCopy
 from .search import FTS_TABLE
 from .shape import report_key
@@ -31,9 +32,9 @@ Reparse = Callable[[bytes, str, dict[str, Any]], ParsedCopy]  # (bytes, name, co
 
 
 # database | blob | report (checked by re-parsing) | and the orphans: orphan-blob |
-# unfinished-blob | sighting | primary | cells | checks | run
+# unfinished-blob | sighting | primary | cells | checks | run | unparsed (a stopped run's)
 ORPHAN_KINDS = ("orphan-blob", "unfinished-blob", "sighting", "copy", "primary", "cells",
-                "checks", "run")
+                "checks", "run", "unparsed")
 # Dangling references the orphan checks name one by one (not again as "database").
 _NAMED_REFERENCES = {("sightings", "copies"), ("cells", "reports"), ("checks", "reports"),
                      ("reports", "copies"), ("copies", "reports")}
@@ -180,11 +181,18 @@ def check_runs(archive: Archive, lock: LockState) -> Iterator[Problem]:
         yield Problem("run", f"run {rid}", f"{target} started {started}, still 'running': {why}")
 
 
+def check_unparsed(archive: Archive) -> Iterator[Problem]:
+    """Copies a stopped run fetched and did not parse (pending.py): nothing is lost, but
+    their reports are missing until the next run, `reparse` or `verify --repair`."""
+    for row in unparsed(archive.db):
+        yield Problem("unparsed", row["sha256"], f"{row['url'] or row['filename']}: {UNPARSED}")
+
+
 def verify(archive: Archive, reparse: Reparse | None,
            lock: LockState = LockState()) -> list[Problem]:
     problems = [*check_database(archive), *check_blobs(archive)]
     problems += [*check_orphan_blobs(archive, lock), *check_orphan_rows(archive),
-                 *check_runs(archive, lock)]
+                 *check_runs(archive, lock), *check_unparsed(archive)]
     problems += __import__("archive.warcs", fromlist=["check"]).check(archive)
     if reparse is not None:
         problems += check_reports(archive, reparse)

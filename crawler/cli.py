@@ -40,6 +40,8 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
 
     fetched = int(stats.get("downloader/response_count", 0) or 0)
     unreachable = _fetch_failures(stats)
+    left = ours("copies/unparsed")
+    earlier = sum(int(v or 0) for k, v in stats.items() if k.startswith(f"{STATS_PREFIX}/unparsed_parsed/"))
     lines = [
         f"pages fetched:      {fetched}",
         f"URLs failed:        {unreachable}  (connection errors, time-outs, HTTP errors after retries)",
@@ -49,6 +51,9 @@ def summary(stats: dict[str, Any], counts: dict[str, int]) -> list[str]:
         f"parsed as reports:  {ours('copies/parsed')} copies",
         f"not reports:        {ours('copies/not_report')}",
         f"failed:             {ours('copies/failed')}",
+        *([f"left unparsed:      {left}  (the crawl stopped first: the next run parses them)"]
+          if left else []),
+        *([f"parsed from before: {earlier}  (left unparsed by a stopped run)"] if earlier else []),
         f"archive now holds:  {counts.get('reports', 0)} reports, {counts.get('copies', 0)} copies, "
         f"{counts.get('sightings', 0)} URLs",
     ]
@@ -192,9 +197,17 @@ def ingest(files: tuple[Path, ...], archive_dir: Path, source: str | None, agenc
     from crawler.warcs import items_for  # .warc, .warc.gz, .wacz: every response in them
 
     from crawler.progress import progress
+    from crawler.runner import CrawlLocked, RunLock
+    from crawler.unparsed import parse_left_unparsed
 
-    stats = LocalRun(str(archive_dir), limits=limits).run(items_for(files, context, item_for_file),
-                                                          on_item=progress(len(files)))
+    try:
+        with RunLock(archive_dir, "ingest"):  # one writing run per archive: verify trusts it
+            earlier = parse_left_unparsed(archive_dir, limits)
+            stats = LocalRun(str(archive_dir), limits=limits).run(
+                items_for(files, context, item_for_file), on_item=progress(len(files)))
+    except CrawlLocked as exc:
+        raise click.ClickException(str(exc)) from exc
+    stats.update({f"{STATS_PREFIX}/unparsed_parsed/{k}": v for k, v in earlier.items()})
     _print_summary(stats, archive_dir)
     failed = int(stats.get(f"{STATS_PREFIX}/copies/failed", 0) or 0)
     sys.exit(EXIT_PARTIAL if failed else EXIT_OK)

@@ -28,17 +28,19 @@ from archive.verify import verify as verify_archive
 logger = logging.getLogger(__name__)
 
 
-def parse_bytes(data: bytes, name: str, context: dict[str, Any] | None = None) -> ParsedCopy:
+def parse_bytes(data: bytes, name: str, context: dict[str, Any] | None = None,
+                workers: Any = None) -> ParsedCopy:
     """The parser's verdict on archived bytes, as the crawl's stages would give it, in the
     context the copy was seen in (Archive.context_of), in a worker under the per-document
-    limits (EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS from the environment)."""
+    limits (`workers`, or EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS from the
+    environment)."""
     from pipelines.document import Hints
     from pipelines.task import ParseTask
 
     ctx = context or {}
     hints = Hints(link_text=ctx.get("link_text"), page_title=ctx.get("page_title"),
                   publisher=ctx.get("publisher"), region=ctx.get("region"))
-    outcome = _workers().parse(data, ParseTask(name, hints)).outcome
+    outcome = (workers or _workers()).parse(data, ParseTask(name, hints)).outcome
     return ParsedCopy(sha256="0" * 64, status=outcome.status, report=outcome.report,
                       provenance=outcome.provenance, flags=outcome.flags, error=outcome.error,
                       parser_version=outcome.parser_version, kind=outcome.kind,
@@ -173,7 +175,7 @@ def verify(ctx: click.Context, archive_dir: Path, as_json: bool, no_reparse: boo
     with open_existing(archive_dir) as archive, \
             (repair_lock(archive_dir) if fix else nullcontext(lock_state(archive_dir))) as lock:
         problems = verify_archive(archive, reparse, lock)
-        repairs = repair_archive(archive, problems, describe, parse_bytes) if fix else []
+        repairs = _repair(archive, problems) if fix else []
         left = verify_archive(archive, reparse, lock) if fix else problems
         counts = archive.counts()
     if as_json:
@@ -185,6 +187,31 @@ def verify(ctx: click.Context, archive_dir: Path, as_json: bool, no_reparse: boo
         _echo_verify(problems, repairs, left, counts, fix)
     if left:
         ctx.exit(1)
+
+
+def _repair(archive: Archive, problems: list[Problem]) -> list[Repair]:
+    """What `verify --repair` fixes: the archive's own repairs (repair.py), runs nobody runs
+    marked killed by the runs' one writer (crawlstate/runs.py), and copies a stopped run left
+    unparsed parsed now (crawler/unparsed.py: the parser is not the archive's to call)."""
+    import os
+
+    from archive.pending import UNPARSED
+    from crawler.unparsed import parse_unparsed
+    from crawlstate.runs import mark_killed
+    from pipelines.limits import Limits
+
+    ours = [p for p in problems if p.kind in ("run", "unparsed")]
+    repairs = repair_archive(archive, [p for p in problems if p not in ours], describe, parse_bytes)
+    for p in (p for p in ours if p.kind == "run"):
+        repairs.append(Repair(p, mark_killed(archive, int(p.subject.split()[-1])), "marked killed"))
+    if any(p.kind == "unparsed" for p in ours):
+        parse_unparsed(archive, Limits.from_settings(os.environ))
+        for p in (p for p in ours if p.kind == "unparsed"):
+            row = archive.db.execute("SELECT status, error FROM copies WHERE sha256 = ?",
+                                     [p.subject]).fetchone()
+            done = row is not None and row[1] != UNPARSED
+            repairs.append(Repair(p, done, f"parsed: {row[0]}" if done else "still unparsed"))
+    return repairs
 
 
 def _repair_json(r: Repair) -> dict[str, Any]:

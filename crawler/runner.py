@@ -34,6 +34,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.settings import fast_settings
+from crawler.unparsed import parse_left_unparsed
+from pipelines.limits import Limits
 from crawler.spiders.portal import PortalSpider
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ def run_crawl(target: str, settings: dict[str, Any] | None = None) -> dict[str, 
     merged = project_settings(settings)
     archive_dir = Path(merged.get("ARCHIVE_DIR") or "nianbao-data")
     with RunLock(archive_dir, target):
+        finished = parse_left_unparsed(archive_dir, Limits.from_settings(merged))
         jobdir, resumed = None, False
         overrides = dict(settings or {})
         if merged.getbool("CRAWL_RESUME") and not merged.get("JOBDIR"):
@@ -154,6 +157,8 @@ def run_crawl(target: str, settings: dict[str, Any] | None = None) -> dict[str, 
         if jobdir is not None:
             stats["nianbao/resumed_jobdir"] = int(resumed)
             finish_job_dir(jobdir, stats.get("finish_reason"))
+        for status, n in finished.items():
+            stats[f"nianbao/unparsed_parsed/{status}"] = n
     return stats
 
 

@@ -109,7 +109,7 @@ ITEM_PIPELINES = {
     "pipelines.download.BlobPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     # extract + parse in worker processes, awaited: the reactor keeps downloading meanwhile
-    "crawler.stages.CrawlParseStage": 400,
+    "pipelines.parse.ParseStage": 400,
     "pipelines.store.ArchivePipeline": 500,
 }
 # Per-document limits (pipelines/limits.py): a document past either cap is archived as

@@ -35,3 +35,13 @@ class Run:
         if not self.finished:
             self.archive.finish_run(self.run_id, status, plain(stats))
             self.finished = True
+
+
+def mark_killed(archive: Archive, run_id: int) -> bool:
+    """A run left "running" that no live process runs (`verify --repair`): killed. False
+    when it is not running (any more)."""
+    row = archive.db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
+    if row is None or row[0] != "running":
+        return False
+    archive.finish_run(run_id, "killed", {})
+    return True

@@ -4,6 +4,11 @@ ParseOutcome in a worker process under the per-document limits (pipelines/limits
 In a crawl `process_item` is a coroutine (Scrapy awaits it on the asyncio reactor): the
 reactor waits on the worker's future, so downloads go on while documents are parsed.
 `nianbao ingest` calls `parse_item`, the same work, waiting for it.
+
+A parse cancelled because the run is stopping (SIGTERM, Ctrl-C: crawler/extensions.py kills
+the workers) is not dropped: the item goes on to the store as failed with the reason
+archive.pending.UNPARSED, so its bytes and sighting are archived (a resumed crawl does not
+fetch a URL it has seen: Scrapy's JOBDIR) and the next run parses it from its blob.
 """
 from __future__ import annotations
 
@@ -12,18 +17,14 @@ import logging
 from concurrent.futures import CancelledError
 from typing import Any
 
+from archive.pending import UNPARSED
 from pipelines.base import archive_dir, handles_for, stat
 from pipelines.document import Document, Hints
 from pipelines.limits import LimitExceeded, Limits, Workers, workers_for
 from pipelines.task import ParseTask, TaskResult, failed, parse_safely
 
-__all__ = ["ParseCancelled", "ParseStage", "hints_of", "parse_safely", "task_of"]
+__all__ = ["ParseStage", "hints_of", "parse_safely", "task_of"]
 logger = logging.getLogger(__name__)
-
-
-class ParseCancelled(Exception):
-    """The run is stopping and this document's parse was cancelled: it is not archived
-    (the next run fetches it again). The crawl's subclass raises Scrapy's DropItem."""
 
 
 def hints_of(item: Any) -> Hints:
@@ -39,8 +40,6 @@ def task_of(item: Any) -> ParseTask:
 class ParseStage:
     """bytes -> ParseOutcome, in the run's worker pool. A file that cannot be read, or that
     passes a cap, is kept with the reason as a failed outcome."""
-
-    cancelled: type[Exception] = ParseCancelled
 
     def __init__(self, stats: Any, workers: Workers, owner: Any = None, root: str = "") -> None:
         self.stats, self.workers, self.owner, self.root = stats, workers, owner, root
@@ -61,8 +60,8 @@ class ParseStage:
         self._running[item.sha256] = future
         try:
             result = await future
-        except asyncio.CancelledError:
-            raise self.cancelled(f"parse cancelled, the crawl is stopping: {item.url}") from None
+        except asyncio.CancelledError:  # the worker's future: the run is stopping
+            result = failed(UNPARSED)
         except LimitExceeded as exc:
             result = failed(str(exc))
         finally:
@@ -72,9 +71,7 @@ class ParseStage:
     async def _duplicate_of(self, first: asyncio.Future[Any], item: Any) -> Any:
         """A sighting of a copy whose first URL is still in flight: once that copy is stored,
         this is a duplicate, as DedupPipeline would have said had it come later."""
-        await asyncio.wait([first])
-        if first.cancelled():
-            raise self.cancelled(f"parse cancelled, the crawl is stopping: {item.url}")
+        await asyncio.wait([first])  # done or cancelled, the first copy is stored next
         for _ in range(200):  # the first item's store runs right after its parse
             if handles_for(self.owner).get(self.root).has_copy(item.sha256):
                 item.duplicate = True
@@ -89,14 +86,19 @@ class ParseStage:
         if item.duplicate:
             return item
         try:
-            return self._apply(item, self.workers.parse(item.body, task_of(item)))
+            result = self.workers.parse(item.body, task_of(item))
         except CancelledError:
-            raise self.cancelled(f"parse cancelled, the run is stopping: {item.url}") from None
+            result = failed(UNPARSED)
+        return self._apply(item, result)
 
     def _apply(self, item: Any, result: TaskResult) -> Any:
         item.outcome = result.outcome
         # The Document's blocks stay in the worker; the store reads only its format.
         item.document = Document(format=result.format or "unknown", notes=result.notes)
+        if result.outcome.error == UNPARSED:
+            logger.info("not parsed (the run is stopping): %s", item.url)
+            stat(self.stats, "parse/cancelled")
+            return item
         if result.format is None:
             logger.warning("cannot read %s: %s", item.url, result.outcome.error)
             stat(self.stats, "extract_failed")

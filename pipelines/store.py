@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from archive.errors import InvalidRecord
+from archive.pending import UNPARSED
 from archive.records import CopyRecord, ParsedCopy, Sighting
 from crawlstate.handle import CrawlStateHandle, handle_of
 from crawlstate.runs import Run
@@ -129,6 +130,10 @@ class ArchivePipeline:
 
     def _log(self, item: Any, report_id: int | None) -> None:
         out = item.outcome
+        if out.error == UNPARSED:  # the run is stopping: bytes and sighting kept, parsed next run
+            stat(self.stats, "copies/unparsed")
+            logger.info("unparsed   %s  (the run stopped first)", item.url)
+            return
         stat(self.stats, f"copies/{out.status}")
         if out.status == "parsed":
             r = out.report
