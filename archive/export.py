@@ -8,12 +8,15 @@ For Excel on Chinese Windows, CSV starts with a UTF-8 BOM (else it shows mojibak
 headers are Chinese by default (`headers="en"`: the archive's column names). The workbook
 has a wide sheet per table (xlsxwide.py: one row per report, the form's columns), then the
 long `reports` and `cells` sheets, each with a frozen header, filters and widths.
+
+Each writer calls `tick(row)` once per row it writes (wide sheets' rows included), so that
+`nianbao export` draws its progress line (archive/progress.py) against `count_rows`.
 """
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +39,11 @@ _CELLS = """SELECT report_id, agency_id, agency, region, year, template, table_n
 FROM cells_view ORDER BY report_id, table_name, row_key, column_key"""
 _JSON_COLUMNS = ("contact", "sections", "checks")
 BOM = "\ufeff"
+Tick = Callable[[Any], None]
+
+
+def _no_tick(row: Any) -> None:
+    return None
 ZH = {"id": "报告编号", "report_id": "报告编号", "agency_id": "机关编号", "agency": "机关",
       "region": "地区", "agency_as_written": "机关（报告原文）", "year": "年度", "kind": "类型",
       "template": "模板", "title": "标题", "failing_checks": "未通过校验数",
@@ -64,8 +72,19 @@ def rows(db: Database, table: str, *, nested: bool = False) -> Iterator[dict[str
         yield row
 
 
+def count_rows(db: Database, tables: tuple[str, ...], fmt: str) -> int:
+    """How many rows the export of `tables` in `fmt` writes (xlsx: the wide sheets' too)."""
+    n = sum(db.execute(f"SELECT count(*) FROM ({_REPORTS if t == 'reports' else _CELLS})")
+            .fetchone()[0] for t in tables if t in TABLES)
+    if fmt == "xlsx" and "cells" in tables:
+        from .xlsxwide import count_wide_rows
+
+        n += count_wide_rows(db)
+    return int(n)
+
+
 def write_csv(db: Database, table: str, out: IO[str], *, bom: bool = True,
-              headers: str = "zh") -> int:
+              headers: str = "zh", tick: Tick = _no_tick) -> int:
     writer: Any = None
     n = 0
     if bom:
@@ -75,10 +94,12 @@ def write_csv(db: Database, table: str, out: IO[str], *, bom: bool = True,
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(header(list(row), headers))
         writer.writerow(row.values())
+        tick(row)
     return n
 
 
-def write_json(db: Database, tables: tuple[str, ...], out: IO[str]) -> int:
+def write_json(db: Database, tables: tuple[str, ...], out: IO[str],
+               tick: Tick = _no_tick) -> int:
     """{"reports": [...], "cells": [...]}, written row by row."""
     n = 0
     out.write("{")
@@ -87,12 +108,14 @@ def write_json(db: Database, tables: tuple[str, ...], out: IO[str]) -> int:
         for j, row in enumerate(rows(db, table, nested=True)):
             out.write(("," if j else "") + "\n    " + json.dumps(row, ensure_ascii=False))
             n += 1
+            tick(row)
         out.write("\n  ]")
     out.write("\n}\n")
     return n
 
 
-def write_xlsx(db: Database, tables: tuple[str, ...], path: Path, headers: str = "zh") -> int:
+def write_xlsx(db: Database, tables: tuple[str, ...], path: Path, headers: str = "zh",
+               tick: Tick = _no_tick) -> int:
     """The wide sheets (one per form table), then the long sheets of `tables`. The file is
     opened first, so that a bad path is one error before any sheet exists."""
     try:
@@ -100,17 +123,18 @@ def write_xlsx(db: Database, tables: tuple[str, ...], path: Path, headers: str =
     except OSError as exc:
         raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
     with handle:
-        return _fill_xlsx(db, tables, handle, headers)
+        return _fill_xlsx(db, tables, handle, headers, tick)
 
 
-def _fill_xlsx(db: Database, tables: tuple[str, ...], handle: IO[bytes], headers: str) -> int:
+def _fill_xlsx(db: Database, tables: tuple[str, ...], handle: IO[bytes], headers: str,
+               tick: Tick) -> int:
     from openpyxl import Workbook
 
     from . import xlsxwide
 
     book = Workbook(write_only=True)
     if "cells" in tables:
-        xlsxwide.add_wide_sheets(db, book)
+        xlsxwide.add_wide_sheets(db, book, tick)
     n = 0
     for table in tables:
         sheet = xlsxwide.Sheet(book, SHEET_TITLES[table])
@@ -119,6 +143,7 @@ def _fill_xlsx(db: Database, tables: tuple[str, ...], handle: IO[bytes], headers
                 sheet.start(header(list(row), headers), [14] * len(row))
             sheet.append(list(row.values()))
             n += 1
+            tick(row)
         sheet.finish()
     book.save(handle)
     return n

@@ -61,7 +61,15 @@ def wide_columns(key: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def add_wide_sheets(db: Database, book: Any) -> None:
+def count_wide_rows(db: Database) -> int:
+    """The rows of the wide sheets: one per (report, table) with cells."""
+    keys = list(WIDE_TITLES)
+    return int(db.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT report_id, table_name FROM cells"
+        f" WHERE table_name IN ({', '.join('?' * len(keys))}))", keys).fetchone()[0])
+
+
+def add_wide_sheets(db: Database, book: Any, tick: Any = None) -> None:
     for key, title in WIDE_TITLES.items():
         columns = wide_columns(key)
         sheet = Sheet(book, title)
@@ -69,6 +77,8 @@ def add_wide_sheets(db: Database, book: Any) -> None:
                     [w for _, w in LEAD] + [12] * len(columns))
         for report, cells in _reports_cells(db, key):
             sheet.append(report + [cells.get((r, c)) for r, c, _ in columns])
+            if tick is not None:
+                tick(report)
         sheet.finish()
 
 
