@@ -1,6 +1,7 @@
 """`nianbao coverage`, `export`, `plot`, `serve` (registered on archive.cli.cli)."""
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -12,6 +13,7 @@ from .cli import archive_option, cli, echo_json, format_table, json_option, open
 from .coverage import Coverage, coverage as build_coverage
 from .db import Archive
 from .errors import ArchiveError, NotFound
+from .progress import Progress, progress
 
 
 @cli.command()
@@ -73,17 +75,30 @@ def export_cmd(archive_dir: Path, fmt: str, out: Path | None, table: str | None,
     with open_existing(archive_dir) as archive:
         if fmt == "wacz":
             return warcs.export_command(archive, out)
+        chosen = (table or "reports",) if fmt == "csv" else tables
+        rows_to_terminal = out is None and sys.stdout.isatty()
+        tick = _export_progress(archive, chosen, fmt, rows_to_terminal)
         if fmt == "xlsx":
             if out is None:
                 raise ArchiveError("xlsx needs --out FILE")
-            n = exporting.write_xlsx(archive.db, tables, out, headers)
+            n = exporting.write_xlsx(archive.db, tables, out, headers, tick)
         else:
             with _output(out) as stream:
-                n = (exporting.write_csv(archive.db, table or "reports", stream,
-                                         bom=not no_bom, headers=headers)
-                     if fmt == "csv" else exporting.write_json(archive.db, tables, stream))
+                n = (exporting.write_csv(archive.db, chosen[0], stream, bom=not no_bom,
+                                         headers=headers, tick=tick)
+                     if fmt == "csv" else exporting.write_json(archive.db, tables, stream, tick))
+        tick.done()
     if out is not None:
         click.echo(f"wrote {n} rows to {out}", err=True)
+
+
+def _export_progress(archive: Archive, tables: tuple[str, ...], fmt: str,
+                     to_terminal: bool) -> Progress:
+    """The progress line of an export when stderr is a terminal (the rows are counted only
+    then), and not while the rows themselves go to that terminal."""
+    if to_terminal or not sys.stderr.isatty():
+        return progress(None, io.StringIO(), unit="rows")
+    return progress(exporting.count_rows(archive.db, tables, fmt), sys.stderr, unit="rows")
 
 
 class _output:
@@ -144,16 +159,37 @@ def plot(agency: str, archive_dir: Path, out: Path | None) -> None:
 @click.option("--allow-sql", is_flag=True,
               help="Let visitors run their own read-only SQL (capped in time, rows and memory);"
               " off by default: canned queries, tables and search only.")
-def serve(archive_dir: Path, host: str, port: int, allow_sql: bool) -> None:
+@click.option("--replay-url", metavar="URL",
+              help="A replay server's collection (pywb: http://HOST:8080/nianbao/): the report"
+              f" page links each copy's record there [default: ${warcs.REPLAY_ENV}, else none].")
+def serve(archive_dir: Path, host: str, port: int, allow_sql: bool,
+          replay_url: str | None) -> None:
     """Browse and search the archive in Datasette (read-only), with Chinese labels, report
-    and body pages, canned queries (coverage, failing checks, cross-year, year over year)
-    and the archived originals."""
+    and body pages, canned queries (coverage, failing checks, cross-year, year over year),
+    the archived originals and each copy's WARC record."""
     from .web import serve as run_server
 
+    replay = check_replay(warcs.replay_base(replay_url))
     with open_existing(archive_dir) as archive:
         check_port(host, port)
         click.echo(f"Serving {archive_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        run_server(archive_dir, archive, host, port, allow_sql=allow_sql)
+        run_server(archive_dir, archive, host, port, allow_sql=allow_sql, replay=replay)
+
+
+def check_replay(base: str | None) -> str | None:
+    """The replay URL if it is an http(s) URL with a host (else ArchiveError)."""
+    from urllib.parse import urlsplit
+
+    if base is None:
+        return None
+    try:
+        parts = urlsplit(base)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unclosed [ in the host
+        good = False
+    if not good:
+        raise ArchiveError(f"replay URL must be http:// or https://HOST/…: {base.rstrip('/')}")
+    return base
 
 
 def check_port(host: str, port: int) -> None:

@@ -3,12 +3,14 @@
 Plain functions over a sqlite_utils Database, so that they run on Datasette's read-only
 connection (in its thread) and in tests alike. They reuse the archive's own readers: one
 report (reading.get_report), coverage (coverage.py), search (search.py), the plotted series
-(plot.series), so that a page never disagrees with the CLI.
+(plot.series), so that a page never disagrees with the CLI; a sighting's WARC record is
+warcs.citation's, with the path of the plugin's route that downloads it.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -20,6 +22,7 @@ from .plot import series
 from .primary import reason_zh
 from .reading import get_report
 from .search import search
+from .warcs import citation
 
 FACETS = {"year": "年度", "region": "地区", "agency": "机关", "template": "模板", "kind": "类型"}
 KINDS = {"report": "年度报告", "legacy": "2019年前的年报"}
@@ -27,8 +30,10 @@ CHART = [("本年新收", "本年新收申请"), ("予以公开", "予以公开"
          ("行政诉讼", "行政诉讼")]
 
 
-def report_page(db: Database, report_id: int) -> dict[str, Any]:
-    """One report: fields, the tables as the form lays them out, parts, copies, other years."""
+def report_page(db: Database, report_id: int, replay: str | None = None) -> dict[str, Any]:
+    """One report: fields, the tables as the form lays them out, parts, copies (each URL
+    with its WARC record: `warc`, None without one), other years. `replay`: the replay
+    server's collection URL (warcs.replay_base), for each record's replay link."""
     report = get_report(db, report_id)
     report["primary_reason"] = reason_zh(report.get("primary_reason"))
     cells = list(db.query("SELECT table_name, row_key, column_key, value, is_blank, flag"
@@ -38,8 +43,11 @@ def report_page(db: Database, report_id: int) -> dict[str, Any]:
     agency = report["resolved_agency"]
     mimes = {r["sha256"]: r for r in db.query(
         "SELECT sha256, mime, filename FROM copies WHERE report_id = ?", [report_id])}
+    cites = citations(db, report_id, replay)
     for copy in report["copies"]:
         copy.update(mimes.get(copy["sha256"], {}))
+        for seen in copy["urls"]:
+            seen["warc"] = cites.get((copy["sha256"], seen["url"]))
     return {"report": report, "agency": agency,
             "tables": reportpage.layout(cells, checks, report["template"]) if cells else [],
             "failing": [{**c, "rule": reportpage.describe_rule(c["rule"])}
@@ -47,6 +55,24 @@ def report_page(db: Database, report_id: int) -> dict[str, Any]:
             "parts": [(title, (report["sections"] or {}).get(str(i + 1)))
                       for i, title in enumerate(forms.PARTS)],
             "other_years": _years_of(db, report["agency_id"]) if agency else []}
+
+
+def citations(db: Database, report_id: int,
+              replay: str | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """(sha256, url) -> the WARC record its sighting cites (warcs.citation) plus `href`, the
+    path that downloads that one record (webplugin.warc_record_view)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in db.query(
+            "SELECT s.sha256, s.url, s.first_seen, s.warc_file, s.warc_offset, s.warc_length"
+            " FROM sightings s JOIN copies c ON c.sha256 = s.sha256 WHERE c.report_id = ?",
+            [report_id]):
+        cite = citation(s, replay)
+        if cite is None:
+            continue
+        length = f"?length={s['warc_length']}" if s["warc_length"] is not None else ""
+        cite["href"] = f"/-/warc/{quote(s['warc_file'], safe='')}/{s['warc_offset']}{length}"
+        out[(s["sha256"], s["url"])] = cite
+    return out
 
 
 def _years_of(db: Database, agency_id: int) -> list[dict[str, Any]]:

@@ -10,12 +10,18 @@ Safe to expose (issue 11): arbitrary SQL is off unless `allow_sql` (Datasette's
 `default_allow_sql`): canned queries, tables, facets and search only. The metadata names
 no filesystem path (the plugin finds the blobs next to the database it serves), internal
 tables are hidden from the database page, and the report list is faceted.
+
+Citations (issue 9): the report page shows each sighting's WARC record with a link that
+downloads that one record (`/-/warc/<file>/<offset>`, webplugin.py), and its replay URL when
+a replay server is configured (`serve --replay-url`, or $NIANBAO_REPLAY_URL: the plugin's
+config `replay`).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from . import warcs
 from .db import DB_NAME, Archive
 from .metadata import metadata
 
@@ -23,8 +29,9 @@ DATABASE = "archive"
 PLUGIN_NAME = "nianbao"
 PACKAGE = Path(__file__).parent
 # Tables a reader never needs on the database page (still reachable by URL).
-INTERNAL = ("cells", "checks", "labels", "copies", "sightings", "agency_names", "runs",
-            "reports_fts", "related_fts", "crawl_urls", "crawl_state", "migrations",
+INTERNAL = ("cells", "cell_values", "cell_keys", "checks", "labels", "copies", "sightings",
+            "agency_names", "runs", "reports_fts", "related_fts", "crawl_urls", "crawl_versions",
+            "crawl_bodies", "crawl_jobs", "crawl_failures", "crawl_warc_records",
             "_sqlite_migrations", "related_documents")
 FACETS = ["year", "region", "agency", "template", "kind"]
 
@@ -44,10 +51,11 @@ def settings(allow_sql: bool) -> dict[str, Any]:
             "allow_download": False, "suggest_facets": False}  # suggestions: ~1 s a page
 
 
-def site_metadata(span: list[int]) -> dict[str, Any]:
-    """metadata.py's metadata, without the blobs path, internal tables hidden, facets."""
+def site_metadata(span: list[int], replay: str | None = None) -> dict[str, Any]:
+    """metadata.py's metadata, without the blobs path, internal tables hidden, facets; the
+    plugin's config names the database and the replay server (None: no replay links)."""
     meta = metadata(DATABASE, span, "")
-    meta["plugins"] = {PLUGIN_NAME: {"database": DATABASE}}
+    meta["plugins"] = {PLUGIN_NAME: {"database": DATABASE, "replay": replay}}
     tables = meta["databases"][DATABASE]["tables"]
     for name in INTERNAL:
         tables.setdefault(name, {})["hidden"] = True
@@ -55,26 +63,29 @@ def site_metadata(span: list[int]) -> dict[str, Any]:
     return meta
 
 
-def build(archive_dir: Path, archive: Archive, allow_sql: bool = False) -> Any:
-    """A Datasette instance over `archive_dir` (the archive must exist)."""
+def build(archive_dir: Path, archive: Archive, allow_sql: bool = False,
+          replay: str | None = None) -> Any:
+    """A Datasette instance over `archive_dir` (the archive must exist); `replay`: the
+    replay server's collection URL (else $NIANBAO_REPLAY_URL, else none)."""
     from datasette.app import Datasette
 
     register_plugin()
     years = [r[0] for r in archive.db.execute(
         "SELECT DISTINCT year FROM reports WHERE primary_sha256 IS NOT NULL ORDER BY year")]
     span = list(range(years[0], years[-1] + 1)) if years else []
-    return Datasette([str((archive_dir / DB_NAME).resolve())], metadata=site_metadata(span),
+    meta = site_metadata(span, warcs.replay_base(replay))
+    return Datasette([str((archive_dir / DB_NAME).resolve())], metadata=meta,
                      settings=settings(allow_sql), cors=False,
                      template_dir=str(PACKAGE / "templates"),
                      static_mounts=[("-/nianbao", str(PACKAGE / "static"))])
 
 
 def serve(archive_dir: Path, archive: Archive, host: str, port: int,
-          allow_sql: bool = False) -> None:
+          allow_sql: bool = False, replay: str | None = None) -> None:
     import uvicorn
     from datasette.cli import run_sync
 
-    ds = build(archive_dir, archive, allow_sql)
+    ds = build(archive_dir, archive, allow_sql, replay)
     archive.close()
     run_sync(ds.invoke_startup)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")

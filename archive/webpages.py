@@ -34,6 +34,12 @@ def database_name(datasette: Any) -> str:
     return str(config.get("database") or "archive")
 
 
+def replay_base(datasette: Any) -> str | None:
+    """The replay server's collection URL `nianbao serve` was given (web.site_metadata)."""
+    config = datasette.plugin_config("nianbao") or {}
+    return str(config["replay"]) if config.get("replay") else None
+
+
 async def _read(datasette: Any, fn: Any, *args: Any) -> Any:
     db = datasette.get_database(database_name(datasette))
     return await db.execute_fn(lambda conn: fn(Database(conn, recursive_triggers=False), *args))
@@ -64,7 +70,8 @@ async def search_view(datasette: Any, request: Any) -> Response:
 
 async def report_view(datasette: Any, request: Any) -> Response:
     try:
-        data = await _read(datasette, pagedata.report_page, int(request.url_vars["id"]))
+        data = await _read(datasette, pagedata.report_page, int(request.url_vars["id"]),
+                           replay_base(datasette))
     except NotFound:
         return await _not_found(datasette, request, "没有这份报告")
     return await _render(datasette, request, "nianbao_report.html", data)

@@ -7,6 +7,9 @@ download of archived originals, and links.
 - `/-/blob/<sha256>`: the exact bytes of an archived copy from the blob store, with its
   sniffed content type and a Content-Disposition filename; `/-/view/<sha256>` the same
   bytes inline where that is safe (originals.py).
+- `/-/warc/<file>/<offset>[?length=N]`: the one WARC record a sighting cites, as the gzip
+  member it is in `<archive>/warcs/<file>` (application/warc, an attachment): only a plain
+  file name (400 otherwise) and only an (offset, length) some sighting row cites (404).
 - Safety (websafety.py): limits on every connection, `nosniff` on every response, and
   /-/databases and /-/plugins without filesystem paths.
 - Pages (webpages.py): home, search, a report, a body.
@@ -26,6 +29,7 @@ from markupsafe import Markup
 
 from . import agencies, originals, webpages, websafety
 from .blobs import BlobStore
+from .warcs import WARCS_DIR
 from .db import BLOBS_DIR
 from .errors import ArchiveError
 from .query import fts_error, fts_expression, matches, parse_query
@@ -36,6 +40,7 @@ NOTHING = f"{{uni}} : {SENTINEL} NOT {{uni}} : {SENTINEL}"  # matches no row
 _SHA = re.compile(r"[0-9a-f]{64}")
 _YEAR = re.compile(r"\d{4}")
 _MARK = re.compile(r"【(.*?)】", re.S)
+_WARC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.warc(\.gz)?")
 
 
 def match_expression(q: str | None) -> str:
@@ -96,6 +101,7 @@ def contains(text: str | None, q: str | None) -> bool:
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/-/blob/(?P<sha256>[0-9a-f]{64})$", blob_view),
             (r"^/-/view/(?P<sha256>[0-9a-f]{64})$", inline_view),
+            (r"^/-/warc/(?P<file>[^/]+)/(?P<offset>\d{1,15})$", warc_record_view),
             (r"^/-/databases(\.json)?$", _json_page(websafety.databases_json)),
             (r"^/-/plugins(\.json)?$", _json_page(websafety.plugins_json)),
             *webpages.routes()]
@@ -137,6 +143,40 @@ async def inline_view(datasette: Any, request: Any) -> Response:
     data, mime, name = found
     how = originals.view(mime, name, data)
     return Response(data, content_type=how.content_type, headers=how.headers())
+
+
+async def warc_record_view(datasette: Any, request: Any) -> Response:
+    """One WARC record a sighting cites, as its gzip member (`warcio` reads it alone)."""
+    name, offset = request.url_vars["file"], int(request.url_vars["offset"])
+    length = request.args.get("length")
+    if not _WARC_NAME.fullmatch(name) or (length is not None and not length.isdigit()):
+        return Response.text("不是 warcs/ 下的 WARC 文件名或记录位置", status=400)
+    db = datasette.get_database(webpages.database_name(datasette))
+    row = (await db.execute(
+        "SELECT warc_length FROM sightings WHERE warc_file = ? AND warc_offset = ?"
+        " AND warc_length IS NOT NULL LIMIT 1", [name, offset])).first()
+    if row is None or (length is not None and int(length) != row["warc_length"]):
+        return Response.text(f"没有网址记录引用 {name} 偏移 {offset} 处的 WARC 记录", status=404)
+    data = read_member(Path(db.path).parent / WARCS_DIR, name, offset, row["warc_length"])
+    if data is None:
+        return Response.text(f"WARC 文件 {name} 中没有这条记录（文件缺失或不完整）", status=404)
+    stem = name.removesuffix(".gz").removesuffix(".warc")
+    suffix = ".warc.gz" if name.endswith(".gz") else ".warc"
+    return Response(data, content_type="application/warc", headers={
+        "Content-Disposition": f'attachment; filename="{stem}-{offset}{suffix}"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+def read_member(warcs: Path, name: str, offset: int, length: int) -> bytes | None:
+    """`length` bytes at `offset` of warcs/<name> (a plain name, checked again here against
+    symbolic links out of warcs/); None when the file is missing or shorter."""
+    path = warcs / name
+    if not path.is_file() or path.resolve().parent != warcs.resolve():
+        return None
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        data = stream.read(length)
+    return data if len(data) == length else None
 
 
 @hookimpl  # type: ignore[untyped-decorator]

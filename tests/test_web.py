@@ -36,13 +36,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(root: Path, log_path: Path, *options: str) -> Iterator[str]:
-    """`nianbao serve` on `root` in a child process; yields its base URL."""
+def serving(root: Path, log_path: Path, *options: str,
+            env: dict[str, str] | None = None) -> Iterator[str]:
+    """`nianbao serve` on `root` in a child process (`env`: its environment, else ours);
+    yields its base URL."""
     port = free_port()
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--archive",
                                  str(root), "--port", str(port), *options],
-                                stdout=log, stderr=subprocess.STDOUT)
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base, proc)
