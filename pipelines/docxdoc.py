@@ -28,6 +28,7 @@ from typing import Any
 from pipelines.cells import is_number
 from pipelines.document import Document, TableBlock, TextBlock
 from pipelines.errors import ExtractionError
+from pipelines.subproc import run_group
 from pipelines.textdoc import _classify, is_footer
 
 logger = logging.getLogger(__name__)
@@ -277,8 +278,7 @@ def soffice_convert(source: Path, target: str, outdir: Path, timeout: float = SO
            "--convert-to", target, "--outdir", str(outdir), str(source)]
     with _LOCK:
         try:
-            run = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
-                                 preexec_fn=_die_with_parent)
+            run = run_group(cmd, timeout)
         except subprocess.TimeoutExpired as exc:
             raise ExtractionError(f"LibreOffice timed out after {timeout:.0f} s converting {source.suffix}") from exc
     result = outdir / f"{source.stem}.{target.split(':')[0]}"
@@ -286,15 +286,6 @@ def soffice_convert(source: Path, target: str, outdir: Path, timeout: float = SO
         reason = (run.stderr or run.stdout).decode("utf-8", "replace").strip().splitlines()
         raise ExtractionError(f"LibreOffice could not convert {source.suffix}: {reason[-1] if reason else 'no output'}")
     return result
-
-
-def _die_with_parent() -> None:
-    """LibreOffice is killed with the worker that started it (a worker past its timeout is
-    killed, and an orphaned soffice would run on)."""
-    import ctypes
-    import signal
-
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 @atexit.register

@@ -21,8 +21,10 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from pipelines.subproc import kill_all
 from pipelines.task import ParseTask, TaskResult, failed, run_task
 
 DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
@@ -87,6 +89,17 @@ def _init_worker(memory_mb: int) -> None:
     logging.captureWarnings(True)
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     resource.setrlimit(resource.RLIMIT_DATA, (memory_mb << 20, hard))
+    # The pool stops a worker with SIGTERM (pebble's handler exits at once): the external
+    # readers it started (LibreOffice's process group) are killed first (subproc.py).
+    exiting = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, partial(_stop_worker, exiting))
+
+
+def _stop_worker(exiting: Any, signum: int, frame: Any) -> None:
+    kill_all()
+    if callable(exiting):
+        exiting(signum, frame)
+    os._exit(128 + signum)  # pebble's own handler exits; without one, exit anyway
 
 
 def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
