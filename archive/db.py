@@ -16,7 +16,6 @@ check_same_thread); Scrapy pipelines call it from the reactor thread.
 """
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from .blobs import BlobStore, check_sha256
 from .errors import ArchiveError, InvalidRecord, NoArchive, NotFound
 from .migrations import migrate
 from .primary import Candidate, choose, disagreeing_cells
-from .records import CopyRecord, ParsedCopy, Sighting
+from .records import CopyRecord, ParsedCopy, Sighting, decode_parse, encode_parse
 from .search import IndexedDoc
 from .shape import (agency_key, check_report, disagreements, dumps, iter_cells, loads,
                     nonnull_cells, report_key, section_columns)
@@ -178,7 +177,7 @@ class Archive:
             new_id = self._report_id_for(report, p) if report else None
             self._update("copies", "sha256", p.sha256, {
                 "status": p.status, "error": p.error, "flags": dumps(p.flags),
-                "parse": dumps(report), "provenance": dumps(p.provenance),
+                "parse": encode_parse(report), "provenance": dumps(p.provenance),
                 "parser_version": p.parser_version, "parsed_at": self.now(),
                 "report_id": new_id, "kind": p.kind, "cell_flags": dumps(p.cell_flags or None),
                 "region": p.region,
@@ -231,7 +230,7 @@ class Archive:
             self._drop_report(row)
             return
         stale = self._superseded([c["sha256"] for c in copies])
-        candidates = [Candidate(c["sha256"], json.loads(c["parse"]), c["sha256"] in stale,
+        candidates = [Candidate(c["sha256"], decode_parse(c["parse"]) or {}, c["sha256"] in stale,
                                 c["format"], loads(c["cell_flags"]) or {}) for c in copies]
         best, why = choose(candidates, row["primary_sha256"])
         copy = next(c for c in copies if c["sha256"] == best.sha256)
@@ -264,7 +263,6 @@ class Archive:
             "agency": report.get("agency"), "template": report.get("template"),
             "title": report.get("title"), "contact": dumps(report.get("contact")),
             **section_columns(report.get("title"), report.get("sections"), text),
-            "tables": dumps(report.get("tables")),
             "checks": dumps(report.get("checks") or []), "text": text,
             "primary_sha256": primary["sha256"], "updated_at": self.now(), **extra,
         })
@@ -275,13 +273,17 @@ class Archive:
 
     def _write_cells(self, report_id: int, report: dict[str, Any], prov: dict[str, str],
                      flags: dict[str, str]) -> None:
-        self.db.execute("DELETE FROM cells WHERE report_id = ?", [report_id])
+        self.db.execute("DELETE FROM cell_values WHERE report_id = ?", [report_id])
         self.db.execute("DELETE FROM checks WHERE report_id = ?", [report_id])
+        cells = list(iter_cells(report.get("tables")))
+        self.db.conn.executemany("INSERT OR IGNORE INTO cell_keys (table_name, row_key,"
+                                 " column_key) VALUES (?, ?, ?)", [k[:3] for k in cells])
         self.db.conn.executemany(
-            "INSERT INTO cells (report_id, table_name, row_key, column_key, value,"
-            " is_blank, provenance, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO cell_values (report_id, key_id, value, is_blank, provenance, flag)"
+            " VALUES (?, (SELECT id FROM cell_keys WHERE table_name = ? AND row_key = ?"
+            " AND column_key = ?), ?, ?, ?, ?)",
             [(report_id, t, r, c, v, int(v is None), prov.get(f"{t}/{r}/{c}"),
-              flags.get(f"{t}/{r}/{c}")) for t, r, c, v in iter_cells(report.get("tables"))])
+              flags.get(f"{t}/{r}/{c}")) for t, r, c, v in cells])
         self.db.conn.executemany(
             'INSERT INTO checks (report_id, rule, status, "left", "right") VALUES (?, ?, ?, ?, ?)',
             [(report_id, c["rule"], c["status"], c.get("left"), c.get("right"))
@@ -292,7 +294,7 @@ class Archive:
         old = search.indexed(row)
         if old is not None:
             search.unindex_report(self.db, old)
-        for table in ("cells", "checks"):
+        for table in ("cell_values", "checks"):
             self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", [row["id"]])
         self.db.execute("DELETE FROM reports WHERE id = ?", [row["id"]])
         log.info("dropped report %s (%s %s): no parsed copy left",

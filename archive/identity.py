@@ -12,11 +12,11 @@ Both passes find nothing to do in an archive that is already settled: a query on
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from . import agencies, search
+from .records import decode_parse
 from .search import IndexedDoc
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _assign(archive: Archive, row: dict[str, Any]) -> None:
     agency_id = agencies.resolve(db, row["agency"], seen, _region(archive, row["primary_sha256"]))
     for c in db.query("SELECT sha256, parse FROM copies WHERE report_id = ?"
                       " AND status = 'parsed'", [row["id"]]):
-        name = json.loads(c["parse"]).get("agency")
+        name = (decode_parse(c["parse"]) or {}).get("agency")
         agencies.record_name(db, c["sha256"], agency_id, name, row["year"],
                              agencies.seen_of(db, c["sha256"]))
     move_report(archive, row, agency_id)

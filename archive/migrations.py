@@ -336,3 +336,67 @@ def m011_store_once(db: Database) -> None:
     rebuild_index(db)
     rebuild_related_index(db)
     recreate_views(db)
+
+
+_CELL_TABLES = [
+    # The (table, row, column) of a cell, once: the forms' keys first, in sorted order (so
+    # that cells read in key order come in the order of the old table's primary key).
+    """CREATE TABLE cell_keys (
+        id INTEGER PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        column_key TEXT NOT NULL,
+        UNIQUE (table_name, row_key, column_key)
+    )""",
+    # No foreign key to reports: verify.py finds cells of a missing report by the `cells`
+    # view (kind "cells"), and the archive deletes a report's cells with it (db.py).
+    """CREATE TABLE cell_values (
+        report_id INTEGER NOT NULL,
+        key_id INTEGER NOT NULL REFERENCES cell_keys(id),
+        value NUMERIC,
+        is_blank INTEGER NOT NULL CHECK (is_blank IN (0, 1)),
+        provenance TEXT,
+        flag TEXT,
+        PRIMARY KEY (report_id, key_id)
+    ) WITHOUT ROWID""",
+]
+
+
+def form_cell_keys() -> list[tuple[str, str, str]]:
+    """Every (table, row, column) the forms can give a cell, sorted."""
+    from .labels import COLUMNS, ROWS
+
+    return sorted((t, row, col) for t in COLUMNS for row, _ in ROWS[t] for col, _ in COLUMNS[t])
+
+
+@migrations()
+def m012_compact_cells_and_parse(db: Database) -> None:
+    """Issue 13, archive size. `cells` becomes a view over `cell_values` (report, key id,
+    value, is_blank, provenance, flag; WITHOUT ROWID) and `cell_keys` (each table/row/column
+    text once); `copies.parse` is stored zlib-compressed (records.encode_parse_json, the JSON
+    text kept verbatim); `reports.tables` goes: it was the primary copy's parse's tables,
+    which reading.get_report now reads from there. The file shrinks after a VACUUM."""
+    from .records import encode_parse_json
+    from .views import READABLE_CELLS, view_names
+
+    for name in view_names():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    for statement in _CELL_TABLES:
+        db.execute(statement)
+    db.conn.executemany("INSERT INTO cell_keys (table_name, row_key, column_key)"
+                        " VALUES (?, ?, ?)", form_cell_keys())
+    db.execute("INSERT OR IGNORE INTO cell_keys (table_name, row_key, column_key)"
+               " SELECT DISTINCT table_name, row_key, column_key FROM cells ORDER BY 1, 2, 3")
+    db.execute("INSERT INTO cell_values SELECT c.report_id, k.id, c.value, c.is_blank,"
+               " c.provenance, c.flag FROM cells c JOIN cell_keys k ON k.table_name ="
+               " c.table_name AND k.row_key = c.row_key AND k.column_key = c.column_key"
+               " ORDER BY c.report_id, k.id")
+    db.execute("DROP TABLE cells")
+    for statement in READABLE_CELLS:
+        db.execute(statement)
+    rows = db.execute("SELECT sha256, parse FROM copies WHERE typeof(parse) = 'text'").fetchall()
+    for sha, parse in rows:
+        db.execute("UPDATE copies SET parse = ? WHERE sha256 = ?",
+                   [encode_parse_json(parse), sha])
+    db.execute("ALTER TABLE reports DROP COLUMN tables")
+    recreate_views(db)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import NotFound
+from .records import decode_parse
 from .shape import loads
 
 
@@ -24,17 +25,19 @@ def list_reports(db: Database) -> list[dict[str, Any]]:
 
 
 def get_report(db: Database, report_id: int) -> dict[str, Any]:
-    """The canonical report JSON plus id, text, flags, provenance, agency and copies."""
+    """The canonical report JSON plus id, text, flags, provenance, agency and copies (its
+    tables are its primary copy's parse's: m012 keeps them only there and in `cells`)."""
     row = _one(db, "SELECT r.*, c.provenance AS primary_provenance,"
-                   " c.cell_flags AS primary_cell_flags FROM reports r"
+                   " c.cell_flags AS primary_cell_flags, c.parse AS primary_parse FROM reports r"
                    " JOIN copies c ON c.sha256 = r.primary_sha256 WHERE r.id = ?", [report_id])
     if row is None:
         raise NotFound(f"no report with id {report_id}")
     out: dict[str, Any] = {"id": row["id"]}
     for key in ("title", "agency", "year", "kind", "template"):
         out[key] = row[key]
-    for key in ("contact", "sections", "tables", "checks", "flags"):
-        out[key] = loads(row[key])
+    out["contact"], out["sections"] = loads(row["contact"]), loads(row["sections"])
+    out["tables"] = (decode_parse(row["primary_parse"]) or {}).get("tables")
+    out["checks"], out["flags"] = loads(row["checks"]), loads(row["flags"])
     out.update(primary_reason=row["primary_reason"],
                disagreements=loads(row["disagreements"]) or [],
                cell_flags=loads(row["primary_cell_flags"]) or {})

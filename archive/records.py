@@ -1,8 +1,13 @@
-"""What the pipelines hand to the archive: plain dataclasses, no scrapy, no pipelines import."""
+"""What the pipelines hand to the archive: plain dataclasses, no scrapy, no pipelines import;
+and how a parse is stored in `copies.parse` (encode_parse / decode_parse, since m012)."""
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from .errors import ArchiveError
 
 
 @dataclass(slots=True)
@@ -62,3 +67,63 @@ class ParsedCopy:
     kind: str = "report"  # report | legacy | a related kind (notice, infographic, ...)
     cell_flags: dict[str, str] = field(default_factory=dict)  # "table/row/col" -> reason
     region: str | None = None  # the body's region from the crawl source / ingest --source
+
+
+# -- copies.parse as stored (m012): zlib of the canonical JSON ---------------------------
+#
+# The one place that turns a parser's report into the stored `copies.parse` and back:
+# every reader goes through `decode_parse`. The stored value is PARSE_ZLIB_V1 followed by the
+# zlib stream (level 9) of the JSON's UTF-8 (`json.dumps(report, ensure_ascii=False)`),
+# compressed against a preset dictionary of the canonical JSON's keys: the same report
+# always gives the same bytes. The dictionary is frozen: never edit it; a new one gets a new
+# prefix byte and both stay decodable. A TEXT value is JSON as written before m012.
+PARSE_ZLIB_V1 = b"\x01"
+_ROW_KEYS_V1 = (
+    "rules normative_documents licensing other_services punishment coercion fees procurement"
+    " new_received carried_over granted partially_granted withheld_state_secret"
+    " withheld_prohibited_by_law withheld_security_stability withheld_third_party_rights"
+    " withheld_internal_affairs withheld_process_information withheld_enforcement_files"
+    " withheld_query_matters unavailable_not_held unavailable_needs_creation unavailable_unclear"
+    " declined_petition declined_repeated declined_publication declined_excessive"
+    " declined_confirmation other_processing other_no_correction other_unpaid_fee other_misc"
+    " total_processed carried_forward review litigation_direct litigation_after_review")
+_COLUMN_KEYS_V1 = (
+    "issued repealed in_force made published total_published previous change decisions amount"
+    " count natural_person commercial_enterprise research_institution social_welfare_org"
+    " legal_service_org other_org total upheld corrected other pending")
+_ZDICT_V1 = (
+    '{"title": "", "agency": "", "year": 2021, "template": "2021", "contact": {"address": null,'
+    ' "postcode": null, "phone": null, "email": null}, "sections": {"1": null, "2": null,'
+    ' "3": null, "4": null, "5": null, "6": null}, "tables": {"active_disclosure": {'
+    + ", ".join(f'"{k}": {{' for k in _ROW_KEYS_V1.split())
+    + ", ".join(f'"{k}": 0' for k in _COLUMN_KEYS_V1.split())
+    + '}}, "applications": {, "review_litigation": {"checks": []}').encode()
+
+
+def encode_parse(report: dict[str, Any] | None) -> bytes | None:
+    """`copies.parse` for a report (None stays NULL)."""
+    if report is None:
+        return None
+    return encode_parse_json(json.dumps(report, ensure_ascii=False))
+
+
+def encode_parse_json(text: str) -> bytes:
+    """`copies.parse` for a canonical JSON already written (m012 keeps it verbatim)."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_DEFAULT_STRATEGY, _ZDICT_V1)
+    return PARSE_ZLIB_V1 + z.compress(text.encode("utf-8")) + z.flush()
+
+
+def decode_parse_json(value: bytes | str | None) -> str | None:
+    """The canonical JSON text of a stored `copies.parse`."""
+    if value is None or isinstance(value, str):
+        return value
+    if value[:1] != PARSE_ZLIB_V1:
+        raise ArchiveError(f"copies.parse: unknown encoding {value[:1]!r}")
+    z = zlib.decompressobj(15, _ZDICT_V1)
+    return (z.decompress(value[1:]) + z.flush()).decode("utf-8")
+
+
+def decode_parse(value: bytes | str | None) -> dict[str, Any] | None:
+    """The report of a stored `copies.parse` (None for NULL): what every reader calls."""
+    text = decode_parse_json(value)
+    return None if text is None else json.loads(text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from .db import Archive
-from .records import CopyRecord, ParsedCopy
+from .records import CopyRecord, ParsedCopy, decode_parse
 from .shape import loads
 from .verify import LockState, Problem, Reparse, verify
 
@@ -96,7 +96,7 @@ def recover_blob(archive: Archive, sha: str, describe: Describe | None,
 def restore_report(archive: Archive, sha: str) -> tuple[bool, str]:
     """Store a copy's own recorded verdict again: its report is made again from it."""
     row = next(archive.db.query("SELECT * FROM copies WHERE sha256 = ?", [sha]))
-    verdict = ParsedCopy(sha, row["status"] or "failed", loads(row["parse"]),
+    verdict = ParsedCopy(sha, row["status"] or "failed", decode_parse(row["parse"]),
                          loads(row["provenance"]) or {}, loads(row["flags"]) or [],
                          row["error"], row["parser_version"] or "", row["kind"] or "report",
                          loads(row["cell_flags"]) or {}, row["region"])

@@ -1,5 +1,6 @@
 """Readable SQL views over the archive (see docs/sql.md). These are the current definitions:
-a migration that changes one drops and recreates them all (m004, m005, m007, m008).
+a migration that changes one drops and recreates them all (m004, m005, m007, m008, m011,
+m012).
 
 No view tests `reports.primary_sha256 IS NOT NULL`: a report without a primary copy exists
 only inside the transaction of `Archive.save_parse`, and the test would read every row to
@@ -9,6 +10,7 @@ checks over 100,000 reports seconds slower.
 - `report_list`: one row per report: agency (resolved), region, name as written, year,
   kind (report / legacy), template, title, failing checks, the primary copy (`original`)
   and why it is the primary.
+- `cells` (m012): every cell with its table, row and column keys (cell_values + cell_keys).
 - `cells_view`: every cell with agency, year, the Chinese labels of table, row, column,
   and its `flag` (why the parser doubts it; NULL when clean).
 - `applications_view`, `active_disclosure_view`, `review_litigation_view`: one row per
@@ -32,6 +34,33 @@ SELECT r.id, {_AGENCY}, r.kind, r.template, r.title,
   r.primary_sha256 AS original, r.primary_reason, r.fts_rowid
 FROM reports r LEFT JOIN agencies a ON a.id = r.agency_id"""
 
+# `cells` (since m012) is a view: the cells are stored in `cell_values`, keyed by (report,
+# key id) with the (table, row, column) text of each key once in `cell_keys`. Its columns are
+# the old table's, in its order; writes through it (INSERT, DELETE, UPDATE) go to the tables.
+# Not in all_views(): it is created once by m012 and never dropped with the others.
+_KEY_OF = ("(SELECT id FROM cell_keys WHERE table_name = {p}.table_name"
+           " AND row_key = {p}.row_key AND column_key = {p}.column_key)")
+_NEW_KEY = ("INSERT OR IGNORE INTO cell_keys (table_name, row_key, column_key)"
+            " VALUES (NEW.table_name, NEW.row_key, NEW.column_key);")
+READABLE_CELLS = [
+    """CREATE VIEW cells AS
+SELECT v.report_id, k.table_name, k.row_key, k.column_key, v.value, v.is_blank, v.provenance,
+  v.flag
+FROM cell_values v JOIN cell_keys k ON k.id = v.key_id""",
+    f"""CREATE TRIGGER cells_insert INSTEAD OF INSERT ON cells BEGIN {_NEW_KEY}
+INSERT INTO cell_values (report_id, key_id, value, is_blank, provenance, flag) VALUES
+  (NEW.report_id, {_KEY_OF.format(p="NEW")}, NEW.value, NEW.is_blank, NEW.provenance, NEW.flag);
+END""",
+    f"""CREATE TRIGGER cells_delete INSTEAD OF DELETE ON cells BEGIN
+DELETE FROM cell_values WHERE report_id = OLD.report_id AND key_id = {_KEY_OF.format(p="OLD")};
+END""",
+    f"""CREATE TRIGGER cells_update INSTEAD OF UPDATE ON cells BEGIN {_NEW_KEY}
+UPDATE cell_values SET report_id = NEW.report_id, key_id = {_KEY_OF.format(p="NEW")},
+  value = NEW.value, is_blank = NEW.is_blank, provenance = NEW.provenance, flag = NEW.flag
+WHERE report_id = OLD.report_id AND key_id = {_KEY_OF.format(p="OLD")};
+END""",
+]
+
 CELLS_VIEW = f"""CREATE VIEW cells_view AS
 SELECT c.report_id, {_AGENCY}, r.template,
   c.table_name, tl.label AS table_label, c.row_key, rl.label AS row_label,
@@ -50,19 +79,20 @@ LEFT JOIN agencies a ON a.id = r.agency_id"""
 
 CROSS_YEAR = """CREATE VIEW cross_year_checks AS
 SELECT r1.agency_id, a.name AS agency, a.region, r1.year, r2.year AS next_year,
-  r1.id AS report_id, r2.id AS next_report_id, f.column_key, cl.label AS column_label,
+  r1.id AS report_id, r2.id AS next_report_id, kf.column_key, cl.label AS column_label,
   f.value AS carried_forward, o.value AS carried_over,
   CASE WHEN f.value IS NULL OR o.value IS NULL THEN 'not_assessable'
        WHEN f.value = o.value THEN 'pass' ELSE 'fail' END AS status
 FROM reports r1
 JOIN reports r2 ON r2.agency_id = r1.agency_id AND r2.year = r1.year + 1
 JOIN agencies a ON a.id = r1.agency_id
-JOIN cells f ON f.report_id = r1.id AND f.table_name = 'applications'
-  AND f.row_key = 'carried_forward'
-LEFT JOIN cells o ON o.report_id = r2.id AND o.table_name = 'applications'
-  AND o.row_key = 'carried_over' AND o.column_key = f.column_key
+JOIN cell_keys kf ON kf.table_name = 'applications' AND kf.row_key = 'carried_forward'
+JOIN cell_values f ON f.report_id = r1.id AND f.key_id = kf.id
+LEFT JOIN cell_keys ko ON ko.table_name = 'applications' AND ko.row_key = 'carried_over'
+  AND ko.column_key = kf.column_key
+LEFT JOIN cell_values o ON o.report_id = r2.id AND o.key_id = ko.id
 LEFT JOIN labels cl ON cl.table_name = 'applications' AND cl.kind = 'column'
-  AND cl.key = f.column_key"""
+  AND cl.key = kf.column_key"""
 
 COPIES_VIEW = f"""CREATE VIEW copies_view AS
 SELECT c.sha256, c.report_id, {_AGENCY}, c.format, c.mime, c.size, c.filename, c.status,
@@ -75,12 +105,14 @@ LEFT JOIN agencies a ON a.id = r.agency_id"""
 
 
 def wide_view(table: str) -> str:
-    """One row per (report, table row), one column per table column, via the cells index."""
+    """One row per (report, table row), one column per table column: each cell looked up
+    by its key (cell_keys) and then in cell_values' primary key (report, key)."""
     cols = [key for key, _ in COLUMNS[table]]
     values = ",\n  ".join(f"c{i}.value AS [{key}]" for i, key in enumerate(cols))
     joins = "\n".join(
-        f"LEFT JOIN cells c{i} ON c{i}.report_id = r.id AND c{i}.table_name = '{table}'"
-        f" AND c{i}.row_key = l.key AND c{i}.column_key = '{key}'"
+        f"LEFT JOIN cell_keys k{i} ON k{i}.table_name = '{table}' AND k{i}.row_key = l.key"
+        f" AND k{i}.column_key = '{key}'\n"
+        f"LEFT JOIN cell_values c{i} ON c{i}.report_id = r.id AND c{i}.key_id = k{i}.id"
         for i, key in enumerate(cols))
     return f"""CREATE VIEW {table}_view AS
 SELECT r.id AS report_id, {_AGENCY}, r.template,

@@ -19,7 +19,7 @@ import click
 from archive.cli import archive_option, cli, echo_json, json_option, open_existing
 from archive.db import Archive
 from archive.errors import BlobError
-from archive.records import ParsedCopy
+from archive.records import ParsedCopy, decode_parse_json
 from archive.repair import Repair, repaired_lines
 from archive.repair import repair as repair_archive
 from archive.verify import LockState, Problem
@@ -87,7 +87,8 @@ def reparse_all(archive: Archive, broker: str | None = None) -> Counter[str]:
         counts[verdict.status] += 1
         after = archive.db.execute("SELECT status, parse FROM copies WHERE sha256 = ?",
                                    [row["sha256"]]).fetchone()
-        counts["changed"] += tuple(after) != (row["status"], row["parse"])
+        counts["changed"] += (after[0], decode_parse_json(after[1])) != (
+            row["status"], decode_parse_json(row["parse"]))  # the JSON text, not its zlib
     return counts
 
 

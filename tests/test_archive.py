@@ -84,8 +84,9 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
         assert (root / "archive.db").is_file() and (root / "blobs").is_dir()
         assert a.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert a.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert {"copies", "sightings", "reports", "cells", "checks", "runs"} <= set(
-            a.db.table_names())
+        assert {"copies", "sightings", "reports", "cell_values", "cell_keys", "checks",
+                "runs"} <= set(a.db.table_names())
+        assert "cells" in a.db.view_names()  # m012: the readable cells
     with Archive.open(root) as a:  # a second open applies nothing twice
         names = [r["name"] for r in a.db.query(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'nianbao.archive'")]
@@ -93,7 +94,8 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
                          "m004_labels_and_views", "m005_compact_cells", "m006_agency_name_indexes",
                          "m007_views_without_row_reads", "m008_kinds_flags_related",
                          "m009_sighting_context", "m010_sighting_warc_records",
-                         "m011_store_once"]
+                         "m011_store_once",
+                         "m012_compact_cells_and_parse"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 import crawler.maintenance  # noqa: F401  (registers reparse and verify)
 from archive.cli import cli
 from archive.db import Archive
-from archive.records import CopyRecord, ParsedCopy
+from archive.records import CopyRecord, ParsedCopy, decode_parse
 from tests.synthetic_archive import canonical_report
 from crawler.local import LocalRun, item_for_file
 
@@ -76,8 +76,8 @@ def test_reparse_restores_what_the_parser_says(archive_dir: Path) -> None:
     with Archive.open(archive_dir) as archive:
         sha, parse = archive.db.execute(
             "SELECT sha256, parse FROM copies ORDER BY sha256 LIMIT 1").fetchone()
-        report = json.loads(parse)
-        stale = json.loads(parse)
+        report = decode_parse(parse)
+        stale = decode_parse(parse)
         stale["tables"]["applications"]["new_received"]["natural_person"] = 999
         rid = archive.save_parse(ParsedCopy(sha, "parsed", stale, parser_version="0"))
         assert archive.get_report(rid)["tables"]["applications"]["new_received"][

@@ -2,7 +2,6 @@
 against the sample archive (several bodies, several years, several spellings)."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from archive.db import Archive
-from archive.records import ParsedCopy
+from archive.records import ParsedCopy, decode_parse
 from tests.synthetic_archive import canonical_report, random_tables, sample_archive, store_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "sql.md"
@@ -24,7 +23,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Database:
         sha, parse = archive.db.execute(
             "SELECT c.sha256, c.parse FROM copies c JOIN sightings s ON s.sha256 = c.sha256"
             " WHERE s.url LIKE '%wcz-2021%'").fetchone()
-        archive.save_parse(ParsedCopy(sha, "parsed", json.loads(parse), cell_flags={
+        archive.save_parse(ParsedCopy(sha, "parsed", decode_parse(parse), cell_flags={
             "applications/new_received/total": "total read by position"}))
     return Database(root / "archive.db")
 
@@ -104,4 +103,4 @@ def test_a_wide_view_query_looks_cells_up_by_key(db: Database) -> None:
         "EXPLAIN QUERY PLAN SELECT * FROM applications_view WHERE year = 2023")]
     assert not [step for step in plan if step.startswith("SCAN")], plan
     # seven columns, the row's EXISTS and its flags: each a primary-key lookup
-    assert sum("USING PRIMARY KEY (report_id=? AND table_name=?" in s for s in plan) == 9
+    assert sum("USING PRIMARY KEY (report_id=? AND key_id=?)" in s for s in plan) == 9
