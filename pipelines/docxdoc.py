@@ -48,6 +48,12 @@ def docx_to_document(data: bytes) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
+    except MemoryError as exc:  # a member inflating past what its declared size said
+        from pipelines.limits import memory_cap
+
+        cap = memory_cap()
+        raise ExtractionError("too large when decompressed: a member inflates past its declared size"
+                              + (f" and the {cap >> 20} MB memory cap" if cap else "")) from exc
     except Exception as exc:  # python-docx raises KeyError, BadZipFile, XML errors, ...
         raise ExtractionError(f"cannot read DOCX: {type(exc).__name__}: {exc}") from exc
     numbering = Numbering(document)

@@ -80,12 +80,12 @@ class Worker:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
+        """A warm shutdown (SIGTERM) given 20 s, then whatever is left of the group killed."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
+            deadline = time.monotonic() + 20
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
         _kill_group(self.proc.pid)
         if self.proc.poll() is None:
             self.proc.wait(timeout=30)

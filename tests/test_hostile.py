@@ -112,6 +112,10 @@ def test_bombs_are_stopped_by_the_caps(outcomes: dict[str, Outcome]) -> None:
         outcome = outcomes[name]
         assert outcome.code == 1, (name, outcome.stdout[:300])
         assert any(word in outcome.stderr for word in ("too large", "memory", "timed out")), outcome.stderr
+    # a member whose declared size lies small inflates into the memory cap: said as such
+    outcome = outcomes["docx-zip-bomb-declared-small.docx"]
+    assert outcome.code == 1 and "too large when decompressed: a member inflates past its declared size" \
+        in outcome.stderr, outcome.stderr
 
 
 def test_xxe_document_is_read_without_its_entity(outcomes: dict[str, Outcome]) -> None:
