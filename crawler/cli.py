@@ -94,17 +94,24 @@ def _print_summary(stats: dict[str, Any], archive_dir: Path) -> None:
 
 
 @cli.command()
-@click.argument("target")
+@click.argument("target", required=False)
 @archive_option
 @click.option("--fast", is_flag=True, help="No politeness delays (only for your own or a local server).")
 @click.option("--sources", "sources_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               envvar="PORTAL_SOURCES_FILE", help="Site profiles other than crawler/sources.toml.")
+@click.option("--shard", metavar="K/N", default=None,
+              help="Instead of TARGET: every source of shard K of N in --sources, one after the "
+              "other (each site in exactly one shard, by its registered domain).")
+@click.option("--broker", metavar="URL", default=None, envvar="NIANBAO_BROKER",
+              help="Parse on the fleet (`nianbao worker --blobs <archive>/blobs`) on this Redis "
+              "broker instead of in this machine's worker processes.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (values read as JSON when they parse).")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's own log too.")
-def crawl(target: str, archive_dir: Path, fast: bool, sources_file: Path | None,
-          overrides: tuple[str, ...], verbose: bool) -> None:
-    """Crawl TARGET (a portal's root URL or a configured source name, e.g. `spt`) into the archive.
+def crawl(target: str | None, archive_dir: Path, fast: bool, sources_file: Path | None,
+          shard: str | None, broker: str | None, overrides: tuple[str, ...], verbose: bool) -> None:
+    """Crawl TARGET (a portal's root URL or a configured source name, e.g. `spt`) into the
+    archive, or with `--sources FILE --shard K/N` every source of one shard.
 
     Incremental: conditional requests for what the archive has, so an unchanged portal
     costs little. One crawl per archive at a time; a crawl that was stopped or killed
@@ -115,12 +122,25 @@ def crawl(target: str, archive_dir: Path, fast: bool, sources_file: Path | None,
     from crawler.runner import CrawlLocked, run_crawl
     from crawler.sources import resolve
 
+    if (target is None) == (shard is None):
+        raise click.UsageError("give a TARGET or --shard K/N (with --sources), not both" if target
+                               else "give a TARGET (a root URL or a source name) or --shard K/N")
+    if shard is not None:
+        from fleet.cli import crawl_shard_sources
+
+        if sources_file is None:
+            raise click.UsageError("--shard needs --sources FILE (the fleet's list of portals)")
+        extra = [*(["--broker", broker] if broker else []), *(a for o in overrides for a in ("-s", o)),
+                 *(["-v"] if verbose else [])]
+        sys.exit(crawl_shard_sources(sources_file, shard, archive_dir, fast, extra))
     _setup_logging(verbose)
     try:
         resolve(target, sources_file)  # an unknown source or a bad URL: one line, no crawl
         settings = _crawl_settings(archive_dir, fast, verbose, overrides)
         if sources_file:
             settings["PORTAL_SOURCES_FILE"] = str(sources_file)
+        if broker:
+            settings["NIANBAO_BROKER"] = broker
         stats = run_crawl(target, settings=settings)
     except (CrawlLocked, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -5,9 +5,7 @@ never goes below that delay."""
 from __future__ import annotations
 
 import logging
-import signal
 from datetime import datetime, timezone
-from functools import partial
 from typing import Any
 
 from scrapy import signals
@@ -162,45 +160,3 @@ class OneLineErrors(logging.Filter):
             record.msg, record.args = f"{record.getMessage()} ({type(exc).__name__}: {exc})", ()
             record.exc_info, record.exc_text = None, None
         return True
-
-
-class StopParsesOnSignal:
-    """SIGTERM or SIGINT first cancels the parses in flight and kills the worker processes,
-    then lets Scrapy stop gracefully: its engine waits for every item in progress, and an
-    item whose parse was cancelled is dropped, never archived half-done (the next run
-    fetches it again). Chained in front of Scrapy's own handlers once the reactor runs."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> StopParsesOnSignal:
-        ext = cls(crawler)
-        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
-        crawler.signals.connect(ext.abort, signal=signals.engine_stopped)
-        return ext
-
-    def engine_started(self) -> None:
-        from twisted.internet import reactor
-
-        reactor.callLater(0, self.chain)  # after the reactor's startup, where Scrapy installs its own
-
-    def chain(self) -> None:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous = signal.getsignal(signum)
-            if callable(previous):
-                signal.signal(signum, partial(self._on_signal, previous))
-
-    def _on_signal(self, previous: Any, signum: int, frame: Any) -> None:
-        from twisted.internet import reactor
-
-        reactor.callFromThread(self.abort)  # no logging or joining inside a signal handler
-        previous(signum, frame)
-
-    def abort(self) -> None:
-        workers = getattr(self.crawler, "_nianbao_workers", None)
-        if workers is None or workers.aborted:
-            return
-        if workers.busy:
-            logger.warning("stopping: %d parses in flight cancelled, workers killed", workers.busy)
-        workers.abort()

@@ -52,7 +52,6 @@ EXTENSIONS = {
     "crawler.extensions.RobotsCrawlDelay": 10,
     "crawler.extensions.CrawlJobExtension": 500,
     "crawler.extensions.OneLineErrors": 600,
-    "crawler.extensions.StopParsesOnSignal": 700,
 }
 
 # Breadth-first: columns and their paging before deep links (Scrapy docs, "crawl in BFO").
@@ -109,7 +108,7 @@ ITEM_PIPELINES = {
     "pipelines.download.BlobPipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
     # extract + parse in worker processes, awaited: the reactor keeps downloading meanwhile
-    "pipelines.parse.ParseStage": 400,
+    "crawler.stages.CrawlParseStage": 400,
     "pipelines.store.ArchivePipeline": 500,
 }
 # Per-document limits (pipelines/limits.py): a document past either cap is archived as

@@ -99,25 +99,36 @@ def merge(archives: tuple[Path, ...], archive_dir: Path, as_json: bool) -> None:
 @click.option("--list", "only_list", is_flag=True, help="Print the shard's sources, crawl none.")
 def crawl_shard(sources_file: Path, shard: str, archive_dir: Path, fast: bool,
                 only_list: bool) -> None:
-    """Crawl, one after the other, the sources of one shard (each site in exactly one shard,
-    by its registered domain): exit 0 when every crawl succeeded, 2 partial, 1 failure."""
+    """List (--list) or crawl the sources of one shard; `nianbao crawl --sources FILE --shard
+    K/N` is the same crawl. Exit 0 when every crawl succeeded, 2 partial, 1 failure."""
+    if only_list:
+        click.echo("\n".join(f"{s.name}\t{s.root_url}" for s in _shard(sources_file, shard)))
+        return
+    sys.exit(crawl_shard_sources(sources_file, shard, archive_dir, fast))
+
+
+def _shard(sources_file: Path, shard: str) -> list[Any]:
     from crawler.sources import load_sources, parse_shard, shard_sources
 
     try:
         index, count = parse_shard(shard)
-        chosen = shard_sources(load_sources(sources_file), index, count)
+        return shard_sources(load_sources(sources_file), index, count)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    if only_list:
-        click.echo("\n".join(f"{s.name}\t{s.root_url}" for s in chosen))
-        return
-    codes = [_crawl_one(s.name, sources_file, archive_dir, fast) for s in chosen]
-    sys.exit(0 if all(c == 0 for c in codes) else 1 if codes and all(c == 1 for c in codes) else 2)
 
 
-def _crawl_one(name: str, sources_file: Path, archive_dir: Path, fast: bool) -> int:
+def crawl_shard_sources(sources_file: Path, shard: str, archive_dir: Path, fast: bool,
+                        extra: list[str] | None = None) -> int:
+    """Crawl, one after the other, the sources of one shard (each site in exactly one shard,
+    by its registered domain); the exit status: 0 all succeeded, 1 all failed, 2 else."""
+    codes = [_crawl_one(s.name, sources_file, archive_dir, fast, extra or [])
+             for s in _shard(sources_file, shard)]
+    return 0 if all(c == 0 for c in codes) else 1 if codes and all(c == 1 for c in codes) else 2
+
+
+def _crawl_one(name: str, sources_file: Path, archive_dir: Path, fast: bool, extra: list[str]) -> int:
     """One source's crawl in its own process (Twisted's reactor runs once per process)."""
     args: list[Any] = [sys.executable, "-m", "crawler.cli", "crawl", name, "--sources",
-                       sources_file, "--archive", archive_dir, *(["--fast"] if fast else [])]
+                       sources_file, "--archive", archive_dir, *(["--fast"] if fast else []), *extra]
     click.echo(f"crawl {name}", err=True)
     return subprocess.run([str(a) for a in args], check=False).returncode

@@ -220,14 +220,4 @@ def _inline(outer: Future[Any], fn: Callable[..., Any], args: tuple[Any, ...]) -
     return outer
 
 
-def workers_for(owner: Any, limits: Limits | None = None) -> Workers:
-    """The run's shared pool, kept on the crawler (or the local runner) object."""
-    workers = getattr(owner, "_nianbao_workers", None)
-    if workers is None:
-        workers = Workers(limits or Limits())
-        setattr(owner, "_nianbao_workers", workers)
-    return workers
-
-
-__all__ = ["CancelledError", "LimitExceeded", "Limits", "Workers", "memory_cap", "result_of",
-           "workers_for"]
+__all__ = ["CancelledError", "LimitExceeded", "Limits", "Workers", "memory_cap", "result_of"]

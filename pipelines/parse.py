@@ -6,7 +6,7 @@ reactor waits on the worker's future, so downloads go on while documents are par
 `nianbao ingest` calls `parse_item`, the same work, waiting for it.
 
 A parse cancelled because the run is stopping (SIGTERM, Ctrl-C: crawler/extensions.py kills
-the workers) is not dropped: the item goes on to the store as failed with the reason
+the workers: crawler/stages.py) is not dropped: the item goes on to the store as failed with the reason
 archive.pending.UNPARSED, so its bytes and sighting are archived (a resumed crawl does not
 fetch a URL it has seen: Scrapy's JOBDIR) and the next run parses it from its blob.
 """
@@ -18,9 +18,9 @@ from concurrent.futures import CancelledError
 from typing import Any
 
 from archive.pending import UNPARSED
-from pipelines.base import archive_dir, handles_for, stat
+from pipelines.base import handles_for, stat
 from pipelines.document import Document, Hints
-from pipelines.limits import LimitExceeded, Limits, Workers, workers_for
+from pipelines.limits import LimitExceeded, Workers
 from pipelines.task import ParseTask, TaskResult, failed, parse_safely
 
 __all__ = ["ParseStage", "hints_of", "parse_safely", "task_of"]
@@ -44,11 +44,6 @@ class ParseStage:
     def __init__(self, stats: Any, workers: Workers, owner: Any = None, root: str = "") -> None:
         self.stats, self.workers, self.owner, self.root = stats, workers, owner, root
         self._running: dict[str, asyncio.Future[Any]] = {}  # sha256 -> its parse in flight
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ParseStage:
-        workers = workers_for(crawler, Limits.from_settings(crawler.settings))
-        return cls(crawler.stats, workers, crawler, archive_dir(crawler.settings))
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if item.duplicate:

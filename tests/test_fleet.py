@@ -183,14 +183,14 @@ def test_shards_merged_equal_one_whole_crawl(tmp_path) -> None:
     with FixturePortal() as portal:
         sources = _two_sources(tmp_path, portal.url)
         n = _separating_count(sources)
-        whole = nianbao("crawl-shard", "--sources", str(sources), "--shard", "1/1", "--fast",
+        whole = nianbao("crawl", "--sources", str(sources), "--shard", "1/1", "--fast",
                         "--archive", str(tmp_path / "whole"))
         shards = []
         for k in range(1, n + 1):
             listed = nianbao("crawl-shard", "--sources", str(sources), "--shard", f"{k}/{n}", "--list")
             if listed.stdout.strip():
                 shards.append(tmp_path / f"shard{k}")
-                run = nianbao("crawl-shard", "--sources", str(sources), "--shard", f"{k}/{n}",
+                run = nianbao("crawl", "--sources", str(sources), "--shard", f"{k}/{n}",
                               "--fast", "--archive", str(shards[-1]))
                 assert run.returncode == 0, run.stderr[-3000:]
     assert whole.returncode == 0, whole.stderr[-3000:]
@@ -199,3 +199,24 @@ def test_shards_merged_equal_one_whole_crawl(tmp_path) -> None:
     assert merged.returncode == 0, merged.stderr[-3000:]
     assert _content(tmp_path / "merged") == _content(tmp_path / "whole")
     assert len(_content(tmp_path / "whole")[2]) == 5
+
+
+def test_a_crawl_parsing_on_the_fleet_equals_the_in_process_crawl(broker, tmp_path) -> None:
+    """`nianbao crawl --broker`: every new document is parsed by a `nianbao worker` (the
+    fleet's counters say so), and the archive is the one an in-process crawl makes."""
+    from crawler.fixture_portal import FixturePortal
+
+    _flush(broker)
+    fleet_archive = tmp_path / "fleet"
+    (fleet_archive / "blobs").mkdir(parents=True)
+    with FixturePortal() as portal:
+        local = nianbao("crawl", portal.url, "--fast", "--archive", str(tmp_path / "local"))
+        with fleet_of(broker, fleet_archive, tmp_path / "logs", 2):
+            remote = nianbao("crawl", portal.url, "--fast", "--archive", str(fleet_archive),
+                             "--broker", broker)
+            status = json.loads(nianbao("fleet", "status", "--broker", broker, "--json").stdout)
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    assert _content(fleet_archive) == _content(tmp_path / "local")
+    copies = table_counts(fleet_archive)["copies"]
+    assert copies and status["done"] + status["failed"] == copies and status["queued"] == 0

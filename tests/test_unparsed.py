@@ -3,7 +3,7 @@ archived, bytes and sighting, as "not parsed yet" with the reason, and the next 
 `verify --repair` or `reparse` parses it: nothing fetched is lost to a stop.
 
 The stop is made deterministic by aborting the run's workers before the document reaches
-them, which is what crawler/extensions.py StopParsesOnSignal does on SIGTERM; the crawl
+them, which is what crawler/stages.py does on SIGTERM; the crawl
 killed mid-way by a real SIGTERM is tests/test_crawl_unattended.py."""
 from __future__ import annotations
 

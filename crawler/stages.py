@@ -1,0 +1,65 @@
+"""The crawl's parse stage: pipelines.parse.ParseStage with its workers chosen and stopped by
+the crawl. Here because pipelines/ imports no Scrapy (tests/test_layering.py).
+
+- Workers: the run's own pool under the per-document limits (pipelines/limits.py), or with
+  NIANBAO_BROKER (`nianbao crawl --broker URL`) the fleet (fleet/remote.py).
+- Stopping: SIGTERM or SIGINT first cancels the parses in flight and kills the worker
+  processes, then lets Scrapy stop gracefully (its engine waits for every item in
+  progress). A document whose parse was cancelled is archived as "not parsed yet" and the
+  next run parses it (archive/pending.py). The handlers are chained in front of Scrapy's
+  own once the reactor runs.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+from functools import partial
+from typing import Any
+
+from scrapy import signals
+
+from pipelines.base import archive_dir
+from pipelines.limits import Limits, Workers
+from pipelines.parse import ParseStage
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlParseStage(ParseStage):
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlParseStage:
+        broker = crawler.settings.get("NIANBAO_BROKER")
+        if broker:
+            from fleet.remote import FleetWorkers
+
+            workers: Any = FleetWorkers(broker, crawler.settings.getfloat("FLEET_IDLE_TIMEOUT", 600.0))
+        else:
+            workers = Workers(Limits.from_settings(crawler.settings))
+        stage = cls(crawler.stats, workers, crawler, archive_dir(crawler.settings))
+        crawler.signals.connect(stage.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(stage.abort, signal=signals.engine_stopped)
+        return stage
+
+    def engine_started(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callLater(0, self.chain)  # after the reactor's startup, where Scrapy installs its own
+
+    def chain(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(signum)
+            if callable(previous):
+                signal.signal(signum, partial(self._on_signal, previous))
+
+    def _on_signal(self, previous: Any, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self.abort)  # no logging or joining inside a signal handler
+        previous(signum, frame)
+
+    def abort(self) -> None:
+        if self.workers.aborted:
+            return
+        if self.workers.busy:
+            logger.warning("stopping: %d parses in flight cancelled, workers stopped", self.workers.busy)
+        self.workers.abort()
