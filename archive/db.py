@@ -32,7 +32,8 @@ from .blobs import BlobStore, check_sha256
 from .errors import ArchiveError, InvalidRecord, NoArchive, NotFound
 from .migrations import migrate
 from .primary import Candidate, choose, disagreeing_cells
-from .records import CopyRecord, ParsedCopy, Sighting, decode_parse, encode_parse
+from .records import (CopyRecord, ParsedCopy, Sighting, decode_parse, decode_provenance,
+                      encode_parse, encode_provenance)
 from .search import IndexedDoc
 from .shape import (agency_key, check_report, disagreements, dumps, iter_cells, loads,
                     nonnull_cells, report_key, section_columns)
@@ -177,7 +178,7 @@ class Archive:
             new_id = self._report_id_for(report, p) if report else None
             self._update("copies", "sha256", p.sha256, {
                 "status": p.status, "error": p.error, "flags": dumps(p.flags),
-                "parse": encode_parse(report), "provenance": dumps(p.provenance),
+                "parse": encode_parse(report), "provenance": encode_provenance(p.provenance),
                 "parser_version": p.parser_version, "parsed_at": self.now(),
                 "report_id": new_id, "kind": p.kind, "cell_flags": dumps(p.cell_flags or None),
                 "region": p.region,
@@ -268,7 +269,7 @@ class Archive:
         })
         new = IndexedDoc(row["id"], row["year"], text, row["agency_id"])
         search.index_report(self.db, new, search.indexed(row))
-        self._write_cells(row["id"], report, loads(primary["provenance"]) or {},
+        self._write_cells(row["id"], report, decode_provenance(primary["provenance"]),
                           loads(primary["cell_flags"]) or {})
 
     def _write_cells(self, report_id: int, report: dict[str, Any], prov: dict[str, str],

@@ -400,3 +400,17 @@ def m012_compact_cells_and_parse(db: Database) -> None:
                    [encode_parse_json(parse), sha])
     db.execute("ALTER TABLE reports DROP COLUMN tables")
     recreate_views(db)
+
+
+@migrations()
+def m013_compact_provenance(db: Database) -> None:
+    """`copies.provenance` (the parser's cell -> where-it-came-from map, ~17 KB of JSON for a
+    real report) is stored as `copies.parse` is: records.encode_parse_json of the JSON text,
+    kept verbatim; read through records.decode_provenance."""
+    from .records import encode_parse_json
+
+    rows = db.execute("SELECT sha256, provenance FROM copies"
+                      " WHERE typeof(provenance) = 'text'").fetchall()
+    for sha, provenance in rows:
+        db.execute("UPDATE copies SET provenance = ? WHERE sha256 = ?",
+                   [encode_parse_json(provenance), sha])

@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .errors import NotFound
-from .records import decode_parse
+from .records import decode_parse, decode_provenance
 from .shape import loads
 
 
@@ -41,7 +41,7 @@ def get_report(db: Database, report_id: int) -> dict[str, Any]:
     out.update(primary_reason=row["primary_reason"],
                disagreements=loads(row["disagreements"]) or [],
                cell_flags=loads(row["primary_cell_flags"]) or {})
-    out.update(text=row["text"], provenance=loads(row["primary_provenance"]) or {},
+    out.update(text=row["text"], provenance=decode_provenance(row["primary_provenance"]),
                primary_sha256=row["primary_sha256"], first_seen=row["first_seen"],
                updated_at=row["updated_at"], agency_id=row["agency_id"],
                resolved_agency=_agency(db, row["agency_id"]),

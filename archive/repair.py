@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from .db import Archive
-from .records import CopyRecord, ParsedCopy, decode_parse
+from .records import CopyRecord, ParsedCopy, decode_parse, decode_provenance
 from .shape import loads
 from .verify import LockState, Problem, Reparse, verify
 
@@ -97,7 +97,7 @@ def restore_report(archive: Archive, sha: str) -> tuple[bool, str]:
     """Store a copy's own recorded verdict again: its report is made again from it."""
     row = next(archive.db.query("SELECT * FROM copies WHERE sha256 = ?", [sha]))
     verdict = ParsedCopy(sha, row["status"] or "failed", decode_parse(row["parse"]),
-                         loads(row["provenance"]) or {}, loads(row["flags"]) or [],
+                         decode_provenance(row["provenance"]), loads(row["flags"]) or [],
                          row["error"], row["parser_version"] or "", row["kind"] or "report",
                          loads(row["cell_flags"]) or {}, row["region"])
     with archive.db.atomic():

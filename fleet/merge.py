@@ -11,7 +11,7 @@ from typing import Any
 
 from archive.db import Archive
 from archive.errors import ArchiveError
-from archive.records import CopyRecord, ParsedCopy, Sighting, decode_parse
+from archive.records import CopyRecord, ParsedCopy, Sighting, decode_parse, decode_provenance
 from archive.shape import loads
 
 SIGHTING_FIELDS = ("source", "referer", "link_text", "page_title", "publisher", "http_status",
@@ -57,8 +57,10 @@ def _sighting(target: Archive, row: dict[str, Any]) -> bool:
 
 
 def _parse(row: dict[str, Any]) -> ParsedCopy:
-    return ParsedCopy(sha256=row["sha256"], status=row["status"], report=decode_parse(row["parse"]),
-                      provenance=loads(row["provenance"]) or {}, flags=loads(row["flags"]) or [],
+    return ParsedCopy(sha256=row["sha256"], status=row["status"],
+                      report=decode_parse(row["parse"]),
+                      provenance=decode_provenance(row["provenance"]),
+                      flags=loads(row["flags"]) or [],
                       error=row["error"], parser_version=row["parser_version"] or "",
                       kind=row["kind"] or "report", cell_flags=loads(row["cell_flags"]) or {},
                       region=row["region"])

@@ -95,7 +95,8 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
                          "m007_views_without_row_reads", "m008_kinds_flags_related",
                          "m009_sighting_context", "m010_sighting_warc_records",
                          "m011_store_once",
-                         "m012_compact_cells_and_parse"]
+                         "m012_compact_cells_and_parse",
+                         "m013_compact_provenance"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:

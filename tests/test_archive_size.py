@@ -1,5 +1,6 @@
-"""Issue 13, archive size (m012): cells stored with integer keys behind the `cells` view,
-`copies.parse` stored as zlib, `reports.tables` read from the primary copy's parse. An
+"""Issue 13, archive size (m012, m013): cells stored with integer keys behind the `cells`
+view, `copies.parse` and `copies.provenance` stored as zlib, `reports.tables` read from the
+primary copy's parse. An
 archive written at m011 upgrades in place and reads back the same reports, cells and parses.
 (The size itself is measured by benchmarks/size.py, not here.)"""
 from __future__ import annotations
@@ -106,8 +107,9 @@ def _state(db: Database) -> dict[str, Any]:
             "reports": db.execute(f"SELECT {REPORT_COLUMNS} FROM reports"
                                   " ORDER BY id").fetchall(),
             "checks": db.execute("SELECT * FROM checks ORDER BY report_id, rule").fetchall(),
-            "copies": db.execute("SELECT sha256, status, report_id, provenance, cell_flags"
-                                 " FROM copies ORDER BY sha256").fetchall()}
+            "copies": [(*row[:3], decode_parse_json(row[3]), row[4]) for row in db.execute(
+                "SELECT sha256, status, report_id, provenance, cell_flags FROM copies"
+                " ORDER BY sha256")]}
 
 
 def test_an_m011_archive_upgrades_and_reads_back_the_same(tmp_path: Path) -> None:
@@ -121,6 +123,8 @@ def test_an_m011_archive_upgrades_and_reads_back_the_same(tmp_path: Path) -> Non
         stored = dict(archive.db.execute("SELECT sha256, parse FROM copies").fetchall())
         assert {sha: decode_parse_json(v) for sha, v in stored.items()} == parses  # verbatim
         assert all(v[:1] == PARSE_ZLIB_V1 for v in stored.values())
+        assert {r[0][:1] for r in archive.db.execute("SELECT provenance FROM copies")} == {
+            PARSE_ZLIB_V1}  # m013
         for rid, old_tables in tables.items():
             report = archive.get_report(rid)
             assert report["tables"] == json.loads(old_tables)
@@ -132,6 +136,7 @@ def test_an_m011_archive_upgrades_and_reads_back_the_same(tmp_path: Path) -> Non
         assert archive.db.execute("SELECT count(*) FROM cells_view").fetchone()[0] == len(
             before["cells"])
         assert [h.id for h in search(archive.db, "低保", limit=0)] == [1]
+        assert archive.get_report(1)["provenance"] == _reports()[0][2]
         assert "tables" not in {c.name for c in archive.db["reports"].columns}
         assert archive.db.execute("SELECT count(*) FROM cell_keys WHERE row_key = 'new_received'"
                                   " AND column_key = 'extra_column'").fetchone()[0] == 1
@@ -177,6 +182,7 @@ def test_a_report_written_now_has_its_cells_and_tables_once(tmp_path: Path) -> N
         cells = {(t, r, c): v for _, t, r, c, v, *_ in archive.db.execute(CELLS)}
         shown = archive.get_report(rid)
     assert isinstance(parse, bytes) and decode_parse(parse) == report
+    assert shown["provenance"] == {}
     assert cells == {(t, r, c): v for t, r, c, v in iter_cells(report["tables"])}
     assert shown["tables"] == report["tables"]
 
