@@ -12,7 +12,7 @@ while the crawl runs, with the holder's PID; a lock left by a dead process is st
 taken over), and a resumable job directory per target (`ARCHIVE_DIR/jobs/<target>/`,
 Scrapy's JOBDIR), kept until a crawl of that target finishes. A crawl stopped by a signal
 (SIGINT/SIGTERM: Scrapy stops gracefully) resumes from the JOBDIR; after a hard kill the
-JOBDIR is not trusted and is dropped, and the crawl state's job (archive/crawlstate.py)
+JOBDIR is not trusted and is dropped, and the crawl state's job (crawlstate/tables.py)
 keeps the restarted crawl from fetching what the killed one archived.
 """
 from __future__ import annotations

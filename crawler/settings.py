@@ -71,7 +71,7 @@ PORTAL_ZIP_MAX_TOTAL = 500 * 1024 * 1024  # bytes inflated, all members
 PORTAL_ZIP_MAX_RATIO = 100.0  # inflated / compressed, for members above 1 MiB
 NIANBAO_FAST = False  # True: fast_settings() applied (loopback fixture only)
 
-# Incremental and unattended crawls (archive/crawlstate.py, crawler/middlewares.py).
+# Incremental and unattended crawls (crawlstate/, crawler/middlewares.py).
 CRAWLSTATE_ENABLED = True  # conditional requests, versions, removals, resumable jobs
 CRAWLSTATE_PAGE_CACHE_MAXSIZE = 20 * 1024 * 1024  # pages/bundles kept for 304 answers
 CRAWL_RESUME = True  # runner: JOBDIR under the archive, kept until a crawl finishes

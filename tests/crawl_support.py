@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive.crawlstate import CrawlState
+from crawlstate.tables import CrawlState
 from archive.db import Archive
 from crawler.fixture_portal import Hit
 from tests.portal_families import FamiliesPortal
