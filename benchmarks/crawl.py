@@ -13,7 +13,9 @@
      PDF parsing), over --portals copies of the portal crawled at once (one portal is
      too small to keep 16 requests in flight; `scrapy bench` serves endless breadth);
      the figure comparable to `scrapy bench`, which parses nothing either;
-   - "nianbao crawl": the same with every stage, parsing and archiving included.
+   - "nianbao crawl": the same with every stage, parsing and archiving included;
+   - "no WARC": every stage but the WARC capture (WARC_ENABLED off): the capture's cost in
+     crawl speed, and the WARC files' bytes against the bytes the portals sent.
 2. Bytes the portal sent for a re-crawl of the unchanged portal into the same archive,
    against the first crawl's (target: under 5%).
 """
@@ -38,11 +40,14 @@ from crawler.fixture_portal import Hit  # noqa: E402
 from tests.portal_families import FamiliesPortal  # noqa: E402
 
 
-def run_crawl(portals: list[FamiliesPortal], archive: Path, pipelines: bool) -> list[Hit]:
+def run_crawl(portals: list[FamiliesPortal], archive: Path, pipelines: bool,
+              warc: bool = True) -> list[Hit]:
     """One `python3 -m crawler.runner --fast` of all `portals` into `archive`; their hits."""
     settings: dict[str, Any] = {"ARCHIVE_DIR": str(archive), "LOG_LEVEL": "WARNING"}
     if not pipelines:
         settings["ITEM_PIPELINES"] = {}
+    if not warc:
+        settings["WARC_ENABLED"] = False
     target = portals[0].url
     if len(portals) > 1:  # a profile whose start URLs are every portal's root
         sources = archive.parent / f"{archive.name}.toml"
@@ -86,24 +91,33 @@ def measure(runs: int, copies: int, work: Path, bench_seconds: int) -> dict[str,
     try:
         first = run_crawl(portals[:1], work / "first", pipelines=True)
         run_crawl(portals[1:], work / "warm", pipelines=False)  # their 429/503, once each
-        pairs = []
+        pairs, warc_bytes, fetched_bytes = [], [], []
         for i in range(runs):  # alternating: each crawl figure has its own bench beside it
             bench = scrapy_bench(bench_seconds)
             full = pages_per_minute(run_crawl(portals, work / f"f{i}", pipelines=True))
             crawler = pages_per_minute(run_crawl(portals, work / f"c{i}", pipelines=False))
-            pairs.append((bench, full, crawler))
+            hits = run_crawl(portals, work / f"n{i}", pipelines=True, warc=False)
+            pairs.append((bench, full, crawler, pages_per_minute(hits)))
+            warc_bytes.append(dir_bytes(work / f"f{i}" / "warcs"))
+            fetched_bytes.append(sent(hits))
         again = run_crawl(portals[:1], work / "first", pipelines=True)
     finally:
         for portal in portals:
             portal.stop()
     return {"first": pages_per_minute(first), "pairs": pairs, "first_bytes": sent(first),
             "recrawl_bytes": sent(again), "pages": len(first), "recrawl_pages": len(again),
-            "copies": copies}
+            "copies": copies, "warc_bytes": statistics.median(warc_bytes),
+            "fetched_bytes": statistics.median(fetched_bytes)}
 
 
-def _ratios(pairs: list[tuple[float, float, float]], which: int) -> tuple[float, float, float]:
-    """Median, min and max of crawl/bench over the pairs (which: 1 full, 2 crawler only)."""
-    ratios = [pair[which] / pair[0] for pair in pairs]
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _ratios(pairs: list[tuple[float, ...]], which: int, of: int = 0) -> tuple[float, float, float]:
+    """Median, min and max over the pairs of figure `which` / figure `of` (0 scrapy bench,
+    1 full, 2 crawler only, 3 full without WARC)."""
+    ratios = [pair[which] / pair[of] for pair in pairs]
     return statistics.median(ratios), min(ratios), max(ratios)
 
 
@@ -125,6 +139,13 @@ def report(figures: dict[str, Any]) -> list[str]:
         (f"families portal {copies}, crawler (no pipelines)",
          f"{statistics.median(p[2] for p in pairs):.0f} pages/min",
          f"{crawler:.2f}x scrapy bench (pairs {crawler_lo:.2f}-{crawler_hi:.2f})"),
+        (f"families portal {copies}, all stages, no WARC",
+         f"{statistics.median(p[3] for p in pairs):.0f} pages/min",
+         "WARC capture costs {:.1%} of crawl speed (pairs {:.2f}-{:.2f}x)".format(
+             1 - _ratios(pairs, 1, 3)[0], *_ratios(pairs, 1, 3)[1:])),
+        (f"WARC bytes, families portal {copies}", f"{figures['warc_bytes']:.0f}",
+         f"{figures['warc_bytes'] / figures['fetched_bytes']:.2f}x the bytes the portals sent "
+         f"({figures['fetched_bytes']:.0f}; gzip members, request records included)"),
         ("bytes sent, first crawl of families portal", f"{figures['first_bytes']:.0f}", ""),
         ("bytes sent, re-crawl of it unchanged", f"{figures['recrawl_bytes']:.0f}",
          f"{share:.1%} of the first (target < 5%: {'met' if share < 0.05 else 'NOT met'}); "
