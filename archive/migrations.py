@@ -392,13 +392,15 @@ def m012_compact_cells_and_parse(db: Database) -> None:
                " c.table_name AND k.row_key = c.row_key AND k.column_key = c.column_key"
                " ORDER BY c.report_id, k.id")
     db.execute("DROP TABLE cells")
-    for statement in READABLE_CELLS:
-        db.execute(statement)
     rows = db.execute("SELECT sha256, parse FROM copies WHERE typeof(parse) = 'text'").fetchall()
     for sha, parse in rows:
         db.execute("UPDATE copies SET parse = ? WHERE sha256 = ?",
                    [encode_parse_json(parse), sha])
     db.execute("ALTER TABLE reports DROP COLUMN tables")
+    # Last, after the ALTER: the current definitions may name what a later migration makes,
+    # and an ALTER checks every view and trigger.
+    for statement in READABLE_CELLS:
+        db.execute(statement)
     recreate_views(db)
 
 
