@@ -21,7 +21,7 @@ import forms
 from .db import Archive
 from .errors import ArchiveError, NoArchive
 from .related import list_related
-from .search import search as run_search
+from .search import Hit, find
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -242,14 +242,17 @@ def _value(v: Any) -> str:
 @archive_option
 @json_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=0),
-              help="Most hits to show; 0 for all.")
+              help="Hits per page, each with its snippet; 0: every hit, a line each (with"
+              " --json: with snippets).")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Which page of --limit hits (2: hits limit+1 .. 2*limit).")
 @click.option("--year", type=int, help="Only reports for this year.")
 @click.option("--agency", help="Only this agency, under any of its names (or a part of one).")
 @click.option("--region", help="Only agencies in this region (e.g. 沙坡头区).")
 @click.option("--template", type=click.Choice(["2019", "2021"]), help="Only this template.")
 @click.option("--related", is_flag=True, help="Also the related documents (notices, "
               "infographics, ...), after the reports; each hit says its kind.")
-def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: int,
+def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: int, page: int,
                year: int | None, agency: str | None, region: str | None,
                template: str | None, related: bool) -> None:
     """Find reports whose text contains QUERY: an exact substring, of any length.
@@ -257,28 +260,46 @@ def search_cmd(query: tuple[str, ...], archive_dir: Path, as_json: bool, limit: 
     Several terms: all of them; `a OR b`; `-a` or `NOT a`: without; "a b": a phrase with a
     space. Ranked by bm25 (newest first when a term is in very many reports). A `-term`
     that is not one of the options below is a term."""
+    if page > 1 and not limit:
+        raise ArchiveError("--page needs --limit N (N > 0): --limit 0 is every hit")
+    start, text = (page - 1) * limit, " ".join(query)
     with open_existing(archive_dir) as archive:
-        hits = run_search(archive.db, " ".join(query), limit=limit, year=year,
-                          agency=agency, template=template, region=region, related=related)
-    if as_json:
-        echo_json([asdict(h) for h in hits])
-        return
-    lines = []  # one write: echoing 2 lines per hit costs more than the search at --limit 0
+        found = find(archive.db, text, limit=start + limit if limit else 0, year=year,
+                     agency=agency, template=template, region=region, related=related)
+        if as_json:
+            echo_json([asdict(h) for h in found.hits(start)])
+            return
+        for chunk in range(start, len(found), limit or STREAM_CHUNK):
+            _echo_hits(found.hits(chunk, chunk + (limit or STREAM_CHUNK), snippets=bool(limit)))
+    click.echo(hit_count(text, len(found) - start, limit, related, page), err=True)
+
+
+STREAM_CHUNK = 2000  # --limit 0: hits read and written this many at a time, without snippets
+
+
+def _echo_hits(hits: list[Hit]) -> None:
+    lines = []  # one write per chunk: echoing each line costs more than the search itself
     for h in hits:
         mark = "" if h.kind == "report" else f"[{h.kind}] "
-        lines += [f"{mark}{h.id} {h.year} {h.agency} {h.title}", f"    {h.snippet}"]
+        lines.append(f"{mark}{h.id} {h.year} {h.agency} {h.title}")
+        if h.snippet is not None:
+            lines.append(f"    {h.snippet}")
     if lines:
         click.echo("\n".join(lines))
-    click.echo(hit_count(" ".join(query), len(hits), limit, related), err=True)
 
 
-def hit_count(query: str, n: int, limit: int, related: bool) -> str:
-    """The closing line of a text search: how many hits, or that there are none."""
+def hit_count(query: str, n: int, limit: int, related: bool, page: int = 1) -> str:
+    """The closing line of a text search: how many hits (on this page), or that there are none."""
     what = "documents" if related else "reports"
-    if n == 0:
-        return f"no {what} contain {query}"
+    start = (page - 1) * limit
+    if n <= 0:
+        return f"no {what} contain {query}" if page == 1 else f"no {what} past the first {start}"
+    count = f"{n} {what[:-1] if n == 1 else what}"
+    if page > 1:
+        more = f"--page {page + 1} for more, " if n >= limit else ""
+        return f"{count}, {start + 1}-{start + n} ({more}--limit 0 shows all)"
     more = f" (the first {limit}: --limit 0 shows all)" if limit and n >= limit else ""
-    return f"{n} {what[:-1] if n == 1 else what}{more}"
+    return f"{count}{more}"
 
 
 from . import commands  # noqa: E402,F401  (registers coverage, export, plot, serve)

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -56,7 +57,7 @@ class Hit:
     agency: str | None
     year: int
     title: str | None
-    snippet: str
+    snippet: str | None  # None: not cut (Results.hits without snippets)
     kind: str = "report"  # report | legacy, or a related document's kind (its id is its own)
 
 
@@ -132,22 +133,31 @@ def rebuild_related_index(db: Database) -> int:
 
 def search(db: Database, query: str, limit: int = 20, year: int | None = None,
            agency: str | None = None, template: str | None = None,
-           region: str | None = None, related: bool = False) -> list[Hit]:
+           region: str | None = None, related: bool = False, offset: int = 0) -> list[Hit]:
     """Reports matching `query` (query.py); `limit=0` returns all hits. `related` adds the
-    related documents that match (not with a template: they have none), after the reports."""
+    related documents that match (not with a template: they have none), after the reports.
+    `offset`: the hits after the first `offset` (a page)."""
+    found = find(db, query, limit + offset if limit else 0, year, agency, template, region, related)
+    return found.hits(offset)
+
+
+def find(db: Database, query: str, limit: int = 20, year: int | None = None,
+         agency: str | None = None, template: str | None = None,
+         region: str | None = None, related: bool = False) -> Results:
+    """`search`'s hits, in its order and exactly as many, with no snippet cut yet: each
+    hit's row is read when `Results.hits` asks for it (`--limit 0` prints every hit)."""
     parsed, filters = parse_query(query), Filters(year, agency, region, template)
-    hits = search_with(db, parsed, filters, limit)
-    if not related or template or (limit and len(hits) >= limit):
-        return hits
+    found = search_with(db, parsed, filters, limit)
+    if not related or template or (limit and len(found) >= limit):
+        return found
     ids = agencies.filter_ids(db, agency, region)
     if ids is not None and not ids:
-        return hits
-    rest = related_search(db, parsed, year, ids, limit - len(hits) if limit else 0)
-    return hits + [Hit(r["id"], r["agency"], r["year"], r["title"],
-                       snippet(r["text"], parsed.terms), r["kind"]) for r in rest]
+        return found
+    found.related = related_search(db, parsed, year, ids, limit - len(found) if limit else 0)
+    return found
 
 
-def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> list[Hit]:
+def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> Results:
     """The plan: one index scan, newest first, stopped after RANK_CAP + 1 hits (year and
     agency filters are in it; a template, or more agencies than MAX_AGENCY_TOKENS, are
     checked on the reports). If that was every hit, they are ranked by BM25 (ranking.py);
@@ -156,7 +166,7 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
         raise ArchiveError(f"limit must be >= 0, not {limit}")
     ids = agencies.filter_ids(db, filters.agency, filters.region)
     if ids is not None and not ids:
-        return []
+        return Results(db, None, query.terms, [])
     in_match = ids if ids is not None and len(ids) <= MAX_AGENCY_TOKENS else None
     scan = _Scan(fts_expression(query, in_match), filters.year, filters.template,
                  None if in_match is not None else ids)
@@ -164,13 +174,43 @@ def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -
     if query.groups and len(keys) <= RANK_CAP:
         rows = bm25_order(scan.reports(db, keys, "text"), query.terms, _weights(db, query))
         rows = rows[:limit] if limit else rows
-        return [Hit(r["id"], r["agency"], r["year"], r["title"],
-                    snippet(r["text"], query.terms), r["kind"]) for r in rows]
+        return Results(db, scan, query.terms, [r["id"] for r in rows], {r["id"]: r for r in rows})
     if scan.checks_reports or not 0 < limit <= len(keys):
         keys = scan.rowids(db, limit or -1, checked=True)
     keys = keys[:limit] if limit else keys
-    return [Hit(r["id"], r["agency"], r["year"], r["title"], snippet(r["text"], query.terms),
-                r["kind"]) for r in scan.reports(db, keys, "text")]
+    return Results(db, scan, query.terms, [k & ROWID_MASK for k in keys])
+
+
+@dataclass(slots=True)
+class Results:
+    """The hits of one query in their order (reports, then related documents), their number
+    exact; a report's row, and its snippet, are read only when `hits` asks for them."""
+
+    db: Database
+    scan: _Scan | None
+    terms: list[str]
+    ids: list[int]  # the reports' ids, in order
+    rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # read already (ranking)
+    related: list[dict[str, Any]] = field(default_factory=list)  # related_documents rows
+
+    def __len__(self) -> int:
+        return len(self.ids) + len(self.related)
+
+    def hits(self, start: int = 0, stop: int | None = None, snippets: bool = True) -> list[Hit]:
+        """Hits [start, stop); without `snippets`, no text is read (`snippet` is None)."""
+        stop, n = len(self) if stop is None else min(stop, len(self)), len(self.ids)
+        wanted = self.ids[start:stop] if start < n else []
+        rows = self.rows if all(i in self.rows for i in wanted) else self._read(wanted, snippets)
+        out = [self._hit(rows[i], snippets) for i in wanted if i in rows]
+        return out + [self._hit(r, snippets) for r in self.related[max(start - n, 0):max(stop - n, 0)]]
+
+    def _read(self, ids: list[int], snippets: bool) -> dict[int, dict[str, Any]]:
+        assert self.scan is not None  # ids come from a scan
+        return {r["id"]: r for r in self.scan.reports(self.db, ids, "text" if snippets else "")}
+
+    def _hit(self, row: dict[str, Any], snippets: bool) -> Hit:
+        text = snippet(row["text"], self.terms) if snippets else None
+        return Hit(row["id"], row["agency"], row["year"], row["title"], text, row["kind"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,15 +251,17 @@ class _Scan:
 
     def reports(self, db: Database, keys: list[int], columns: str,
                 extra: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """The reports behind index keys that pass the checks, in the keys' order, with
-        `columns` (SQL over the row; `extra`: their parameters) besides id, agency, year..."""
+        """The reports behind index keys (or ids) that pass the checks, in the keys' order,
+        with `columns` (SQL over the row, or none; `extra`: their parameters) besides id,
+        agency, year, title, kind."""
         ids = [k & ROWID_MASK for k in keys]
         where, params = self._checks("r.id")
         by_id: dict[int, dict[str, Any]] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             by_id.update((r["id"], r) for r in db.query(
-                f"SELECT id, agency, year, title, kind, {columns} FROM reports r WHERE id IN"
+                f"SELECT id, agency, year, title, kind{', ' + columns if columns else ''}"
+                f" FROM reports r WHERE id IN"
                 f" ({', '.join('?' for _ in part)}){where}", [*extra, *part, *params]))
         return [by_id[i] for i in ids if i in by_id]
 
@@ -249,10 +291,15 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
     return head + _highlight(text[start:end], terms) + tail
 
 
+@lru_cache(maxsize=64)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The terms, longest first, as one pattern: made once per query, not once per hit."""
+    return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t))
+
+
 def _highlight(window: str, terms: Sequence[str]) -> str:
-    pattern = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t)
     out, pos = [], 0
-    for m in re.finditer(pattern, window):
+    for m in _pattern(tuple(terms)).finditer(window):
         out += [_SPACE.sub(" ", window[pos:m.start()]), f"【{_SPACE.sub(' ', m.group())}】"]
         pos = m.end()
     return "".join(out) + _SPACE.sub(" ", window[pos:])
