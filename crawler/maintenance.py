@@ -8,7 +8,7 @@ from __future__ import annotations
 import fcntl
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
@@ -62,19 +62,23 @@ def _workers() -> Any:
     return _WORKERS[0]
 
 
-def reparse_all(archive: Archive, broker: str | None = None) -> Counter[str]:
+def reparse_all(archive: Archive, broker: str | None = None,
+                tick: Callable[[Any], None] | None = None) -> Counter[str]:
     """Parse every archived copy again from its blob and store the new verdicts; with a
-    broker, the copies not parsed by the current parser, on the fleet (fleet/submit.py)."""
+    broker, the copies not parsed by the current parser, on the fleet (fleet/submit.py).
+    `tick(sha256)` after each copy (a progress line)."""
     if broker:
         from fleet.submit import Fleet, reparse_on_fleet
 
-        return reparse_on_fleet(archive, Fleet(broker))
+        return reparse_on_fleet(archive, Fleet(broker), tick=tick)
     counts: Counter[str] = Counter()
     rows = list(archive.db.query(
         "SELECT c.sha256, c.filename, c.status, c.parse, (SELECT url FROM sightings s"
         " WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id LIMIT 1) AS url"
         " FROM copies c ORDER BY c.first_seen, c.sha256"))
     for row in rows:
+        if tick:
+            tick(row["sha256"])
         try:
             data = archive.blobs.read(row["sha256"])
         except BlobError:
@@ -102,11 +106,16 @@ def reparse(archive_dir: Path, as_json: bool, broker: str | None) -> None:
     """Parse every archived copy again (after a parser upgrade), without crawling."""
     from fleet.submit import FleetStalled
 
+    from archive.progress import progress
+
     with open_existing(archive_dir) as archive:
+        shown = progress(archive.counts()["copies"], unit="copies")
         try:
-            counts = reparse_all(archive, broker)
+            counts = reparse_all(archive, broker, shown)
         except FleetStalled as exc:
             raise click.ClickException(str(exc)) from exc
+        finally:
+            shown.done()
         total = archive.counts()
     summary: dict[str, Any] = {k: counts.get(k, 0) for k in (
         "parsed", "not_report", "failed", "changed", "missing_blob")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,8 +46,10 @@ def pending(archive: Archive) -> list[dict[str, Any]]:
         [PARSER_VERSION]))
 
 
-def reparse_on_fleet(archive: Archive, fleet: Fleet, sink: ResultSink | None = None) -> Counter[str]:
-    """Parse every pending copy on the fleet; the counts reparse prints."""
+def reparse_on_fleet(archive: Archive, fleet: Fleet, sink: ResultSink | None = None,
+                     tick: Callable[[Any], None] | None = None) -> Counter[str]:
+    """Parse every pending copy on the fleet; the counts reparse prints. `tick(sha256)` as
+    each result is written."""
     configure(fleet.broker)
     sink = sink or ArchiveSink(archive)
     inflight: dict[str, Any] = {}
@@ -56,10 +59,10 @@ def reparse_on_fleet(archive: Archive, fleet: Fleet, sink: ResultSink | None = N
             logger.warning("missing blob %s: not re-parsed", row["sha256"])
             continue
         while len(inflight) >= fleet.window:
-            _collect(fleet, inflight, sink)
+            _collect(fleet, inflight, sink, tick)
         inflight[row["sha256"]] = _submit(archive, row)
     while inflight:
-        _collect(fleet, inflight, sink)
+        _collect(fleet, inflight, sink, tick)
     sink.checkpoint()
     fleet.counts["changed"] = getattr(sink, "changed", 0)
     return fleet.counts
@@ -76,13 +79,16 @@ def _submit(archive: Archive, row: dict[str, Any]) -> Any:
     return parse.apply_async((row["sha256"], PARSER_VERSION, name, hints), task_id=key)
 
 
-def _collect(fleet: Fleet, inflight: dict[str, Any], sink: ResultSink) -> None:
+def _collect(fleet: Fleet, inflight: dict[str, Any], sink: ResultSink,
+             tick: Callable[[Any], None] | None = None) -> None:
     """Write every finished result; wait (bounded by idle_timeout) when none is."""
     deadline = time.monotonic() + fleet.idle_timeout
     while time.monotonic() < deadline:
         ready = [sha for sha, res in inflight.items() if res.ready()]
         for sha in ready:
             _write(fleet, sha, inflight.pop(sha), sink)
+            if tick:
+                tick(sha)
         if ready:
             return
         time.sleep(fleet.poll)

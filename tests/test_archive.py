@@ -305,7 +305,7 @@ def test_sighting_with_unknown_run_violates_the_foreign_key(archive: Archive) ->
 
 def test_newest_version_at_a_url_becomes_the_primary_copy(archive: Archive) -> None:
     """A revised report (same URL, new bytes, same number of cells) replaces the old one."""
-    from archive.crawlstate import CrawlState, Fetch
+    from crawlstate.tables import CrawlState, Fetch
 
     state = CrawlState(archive.db)
     url = "http://127.0.0.1/xxgk/report.html"

@@ -3,10 +3,13 @@ passes) is switched to Chromium for its pages, remembered for the run, and its a
 come over plain HTTP with the browser's cookies."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import sqlite3
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -58,3 +61,28 @@ def test_gated_host_goes_to_the_browser_and_its_pdf_stays_plain(portal, tmp_path
     assert [h.status for h in pages].count(412) == 1  # the challenge, passed once
     (pdf,) = [h for h in gate if h.path.endswith(".pdf")]
     assert pdf.status == 200 and not pdf.browser  # plain HTTP, through with the cookie
+    # the WARC has the browser's pages too (their rendered HTML), and the PDF's exact bytes
+    captured = warc_responses(tmp_path / "arc")
+    by_browser = {urlsplit(url).path for url, (how, _) in captured.items() if how == "browser"}
+    assert {h.path for h in pages if h.status == 200} <= by_browser
+    pdf_url = next(url for url in captured if urlsplit(url).path == pdf.path)
+    how, payload = captured[pdf_url]
+    with sqlite3.connect(tmp_path / "arc" / "archive.db") as db:
+        shas = {row[0] for row in db.execute("SELECT sha256 FROM sightings WHERE url = ?", [pdf_url])}
+    assert how == "http" and shas == {hashlib.sha256(payload).hexdigest()}
+
+
+def warc_responses(archive) -> dict[str, tuple[str, bytes]]:
+    """Every response record of the archive's WARCs: URL -> (fetched by, payload), read with
+    warcio (the last one of a URL wins)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, tuple[str, bytes]] = {}
+    for path in sorted((archive / "warcs").glob("*.warc.gz")):
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    how = record.rec_headers.get_header("WARC-Nianbao-Fetched-By") or "http"
+                    found[record.rec_headers.get_header("WARC-Target-URI")] = (
+                        how, record.content_stream().read())
+    return found

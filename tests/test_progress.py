@@ -101,3 +101,19 @@ def test_export_draws_nothing_without_a_terminal(archive, tmp_path) -> None:
     assert proc.returncode == 0, err
     assert out == b"" and b"\r" not in err and b"#" not in err
     assert err.decode("utf-8").splitlines()[-1].startswith("wrote ")
+
+
+def test_reparse_draws_its_count_on_a_terminal(archive, tmp_path) -> None:
+    root, _ = archive
+    with Archive.open(root) as arc:
+        copies = arc.counts()["copies"]
+    master, slave = pty.openpty()
+    proc = nianbao("reparse", "--archive", str(root), stdin=subprocess.DEVNULL, stdout=slave,
+                   stderr=slave)
+    os.close(slave)
+    drawn = _read_all(master).decode("utf-8")
+    os.close(master)
+    assert proc.wait(timeout=300) == 0, drawn
+    bar = [line for line in drawn.replace("\r\n", "\n").split("\n") if "\r" in line]
+    assert bar and bar[-1].split("\r")[-1].startswith(f"[{'#' * 24}] {copies}/{copies} copies"), drawn
+    assert drawn.rstrip().splitlines()[-1].startswith("re-parsed: ")
