@@ -5,8 +5,9 @@ copy row is made again and the copy re-parsed (by a callback: the archive cannot
 parser; crawler/maintenance.py passes it) or, without one, kept as failed with
 `RECOVERED`. Only derived rows are deleted (cells and checks of a report that is gone, the
 temp file of a blob write that never finished); a report without a primary copy is
-re-picked from its parsed copies (Archive.refresh_report), which drops it when it has none;
-a run nobody is running is marked "killed". What cannot be fixed here (missing or altered
+re-picked from its parsed copies (Archive.refresh_report), which drops it when it has none.
+A run nobody is running is marked "killed", and copies a stopped run left unparsed are
+parsed, by crawler/maintenance.py (the runs' one writer is crawlstate/runs.py). What cannot be fixed here (missing or altered
 bytes, a damaged database, a sighting whose copy's bytes are gone) is said so, one line each.
 """
 from __future__ import annotations
@@ -59,11 +60,8 @@ def _repair_one(archive: Archive, problem: Problem, describe: Describe | None,
         return Repair(problem, *restore_report(archive, subject))
     if kind == "primary":
         return _primary(archive, problem)
-    if kind == "run":
-        run_id = int(subject.split()[-1])
-        archive.db.execute("UPDATE runs SET status = 'killed', finished_at = ? WHERE id = ?"
-                           " AND status = 'running'", [archive.now(), run_id])
-        return Repair(problem, True, "marked killed")
+    # "run" and "unparsed" are repaired by crawler/maintenance.py: the runs have one writer
+    # (crawlstate/runs.py) and parsing is not the archive's to do.
     return Repair(problem, False, "not repairable here: " + _advice(kind))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from archive.db import Archive
 
@@ -59,12 +60,15 @@ class ArchiveHandles:
         self._open.clear()
 
 
+_HANDLES: WeakKeyDictionary[Any, ArchiveHandles] = WeakKeyDictionary()
+
+
 def handles_for(owner: Any) -> ArchiveHandles:
-    """The run's shared handles, kept on the crawler (or the local runner) object."""
-    handles = getattr(owner, "_nianbao_archives", None)
+    """The run's shared handles, one set per run (the crawler, or the local runner), held
+    here by weak reference rather than as an attribute set on Scrapy's Crawler."""
+    handles = _HANDLES.get(owner)
     if handles is None:
-        handles = ArchiveHandles()
-        setattr(owner, "_nianbao_archives", handles)
+        handles = _HANDLES[owner] = ArchiveHandles()
     return handles
 
 
