@@ -166,15 +166,12 @@ def _show_lines(report: dict[str, Any]) -> Iterator[str]:
 def cite_sightings(archive: Archive, report: dict[str, Any], replay: str | None) -> None:
     """Each URL of each copy gets `warc`: its sighting's record (archive.warcs.citation),
     None when the exchange was not captured (a local ingest, a crawl before WARCs)."""
-    from .warcs import citation, replay_base
+    from .warcs import replay_base, report_citations
 
-    base = replay_base(replay)
+    cites = report_citations(archive.db, report["id"], replay_base(replay))
     for copy in report["copies"]:
-        rows = {r["url"]: r for r in archive.db.query(
-            "SELECT url, first_seen, warc_file, warc_offset, warc_length FROM sightings"
-            " WHERE sha256 = ?", [copy["sha256"]])}
         for u in copy["urls"]:
-            u["warc"] = citation(rows.get(u["url"], {}), base)
+            u["warc"] = cites.get((copy["sha256"], u["url"]))
 
 
 def _citation_lines(cite: dict[str, Any] | None) -> Iterator[str]:

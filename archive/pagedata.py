@@ -22,7 +22,7 @@ from .plot import series
 from .primary import reason_zh
 from .reading import get_report
 from .search import search
-from .warcs import citation
+from .warcs import report_citations
 
 FACETS = {"year": "年度", "region": "地区", "agency": "机关", "template": "模板", "kind": "类型"}
 KINDS = {"report": "年度报告", "legacy": "2019年前的年报"}
@@ -59,20 +59,14 @@ def report_page(db: Database, report_id: int, replay: str | None = None) -> dict
 
 def citations(db: Database, report_id: int,
               replay: str | None) -> dict[tuple[str, str], dict[str, Any]]:
-    """(sha256, url) -> the WARC record its sighting cites (warcs.citation) plus `href`, the
-    path that downloads that one record (webplugin.warc_record_view)."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for s in db.query(
-            "SELECT s.sha256, s.url, s.first_seen, s.warc_file, s.warc_offset, s.warc_length"
-            " FROM sightings s JOIN copies c ON c.sha256 = s.sha256 WHERE c.report_id = ?",
-            [report_id]):
-        cite = citation(s, replay)
-        if cite is None:
-            continue
-        length = f"?length={s['warc_length']}" if s["warc_length"] is not None else ""
-        cite["href"] = f"/-/warc/{quote(s['warc_file'], safe='')}/{s['warc_offset']}{length}"
-        out[(s["sha256"], s["url"])] = cite
-    return out
+    """(sha256, url) -> the WARC record its sighting cites (warcs.report_citations) plus
+    `href`, the path that downloads that one record (webplugin.warc_record_view)."""
+    cites = report_citations(db, report_id, replay)
+    for cite in cites.values():
+        name = cite["file"].split("/", 1)[1]  # warcs/<name>
+        length = f"?length={cite['length']}" if cite["length"] is not None else ""
+        cite["href"] = f"/-/warc/{quote(name, safe='')}/{cite['offset']}{length}"
+    return cites
 
 
 def _years_of(db: Database, agency_id: int) -> list[dict[str, Any]]:

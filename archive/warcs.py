@@ -104,6 +104,16 @@ def citation(sighting: dict[str, Any], replay: str | None = None) -> dict[str, A
     return cite
 
 
+def report_citations(db: Any, report_id: int,
+                     replay: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """(sha256, url) -> `citation` of that sighting, for every copy of one report (the
+    sightings without a record are absent). Read by `nianbao show` and the report page."""
+    rows = db.query(
+        "SELECT s.sha256, s.url, s.first_seen, s.warc_file, s.warc_offset, s.warc_length"
+        " FROM sightings s JOIN copies c ON c.sha256 = s.sha256 WHERE c.report_id = ?", [report_id])
+    return {(s["sha256"], s["url"]): cite for s in rows if (cite := citation(s, replay)) is not None}
+
+
 def check(archive: Archive) -> list[Any]:
     """`nianbao verify`: every WARC reads record by record with valid digests, no file is
     left open, and every sighting's record exists where the sighting says."""
