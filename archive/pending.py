@@ -14,9 +14,15 @@ UNPARSED = ("not parsed yet: the run stopped before its parse ended"
             " (the next crawl or ingest parses it, or `nianbao reparse`)")
 
 
-def unparsed(db: Any) -> list[dict[str, Any]]:
-    """The copies a stopped run left unparsed, oldest first, with a URL each was seen at."""
+def copies_to_parse(db: Any, where: str = "1", params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
+    """The copies matching `where` (SQL over `copies c`), oldest first, each with its stored
+    verdict (status, parse) and the first URL it was seen at: what a re-parse reads."""
     return list(db.query(
-        "SELECT c.sha256, c.filename, (SELECT url FROM sightings s WHERE s.sha256 = c.sha256"
-        " ORDER BY s.first_seen, s.id LIMIT 1) AS url FROM copies c"
-        " WHERE c.status = 'failed' AND c.error = ? ORDER BY c.first_seen, c.sha256", [UNPARSED]))
+        "SELECT c.sha256, c.filename, c.status, c.parse, (SELECT url FROM sightings s"
+        " WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id LIMIT 1) AS url"
+        f" FROM copies c WHERE {where} ORDER BY c.first_seen, c.sha256", list(params)))
+
+
+def unparsed(db: Any) -> list[dict[str, Any]]:
+    """The copies a stopped run left unparsed."""
+    return copies_to_parse(db, "c.status = 'failed' AND c.error = ?", [UNPARSED])

@@ -19,6 +19,7 @@ import click
 from archive.cli import archive_option, cli, echo_json, json_option, open_existing
 from archive.db import Archive
 from archive.errors import BlobError
+from archive.pending import copies_to_parse
 from archive.records import ParsedCopy, decode_parse_json
 from archive.repair import Repair, repaired_lines
 from archive.repair import repair as repair_archive
@@ -71,11 +72,14 @@ def reparse_all(archive: Archive, broker: str | None = None,
         from fleet.submit import Fleet, reparse_on_fleet
 
         return reparse_on_fleet(archive, Fleet(broker), tick=tick)
+    return reparse_copies(archive, copies_to_parse(archive.db), tick=tick)
+
+
+def reparse_copies(archive: Archive, rows: list[dict[str, Any]], workers: Any = None,
+                   tick: Callable[[Any], None] | None = None) -> Counter[str]:
+    """Parse these copies (archive.pending.copies_to_parse rows) from their blobs and store
+    the verdicts; the counts by status, plus "changed" and "missing_blob"."""
     counts: Counter[str] = Counter()
-    rows = list(archive.db.query(
-        "SELECT c.sha256, c.filename, c.status, c.parse, (SELECT url FROM sightings s"
-        " WHERE s.sha256 = c.sha256 ORDER BY s.first_seen, s.id LIMIT 1) AS url"
-        " FROM copies c ORDER BY c.first_seen, c.sha256"))
     for row in rows:
         if tick:
             tick(row["sha256"])
@@ -85,7 +89,8 @@ def reparse_all(archive: Archive, broker: str | None = None,
             counts["missing_blob"] += 1
             logger.warning("missing blob %s: not re-parsed", row["sha256"])
             continue
-        verdict = parse_bytes(data, row["filename"] or row["url"] or "", archive.context_of(row["sha256"]))
+        verdict = parse_bytes(data, row["filename"] or row["url"] or "",
+                              archive.context_of(row["sha256"]), workers)
         verdict.sha256 = row["sha256"]
         archive.save_parse(verdict)
         counts[verdict.status] += 1

@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from archive.db import Archive
-from archive.errors import BlobError
+from archive.db import STATUSES, Archive
 from archive.pending import unparsed
-from crawler.maintenance import parse_bytes
+from crawler.maintenance import reparse_copies
 from pipelines.limits import Limits, Workers
 
 logger = logging.getLogger(__name__)
@@ -29,21 +28,10 @@ def parse_left_unparsed(archive_dir: Path, limits: Limits) -> dict[str, int]:
 
 
 def parse_unparsed(archive: Archive, limits: Limits) -> dict[str, int]:
-    counts: dict[str, int] = {}
     rows = unparsed(archive.db)
     if not rows:
-        return counts
+        return {}
     logger.warning("parsing %d document(s) a stopped run left unparsed", len(rows))
     with Workers(limits, size=1) as workers:
-        for row in rows:
-            try:
-                data = archive.blobs.read(row["sha256"])
-            except BlobError as exc:  # verify reports it; the copy keeps its reason
-                logger.warning("cannot parse %s: %s", row["url"] or row["sha256"], exc)
-                continue
-            verdict = parse_bytes(data, row["filename"] or row["url"] or "",
-                                  archive.context_of(row["sha256"]), workers)
-            verdict.sha256 = row["sha256"]
-            archive.save_parse(verdict)
-            counts[verdict.status] = counts.get(verdict.status, 0) + 1
-    return counts
+        counts = reparse_copies(archive, rows, workers)
+    return {status: counts[status] for status in STATUSES if counts[status]}

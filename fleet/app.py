@@ -114,6 +114,18 @@ def parse(self: Any, sha256: str, parser_version: str, name: str,
     return result
 
 
+def send(sha256: str, name: str, hints: dict[str, Any]) -> Any:
+    """The document's parse by the current parser, as an AsyncResult: a result an earlier
+    run left in the backend under its key is collected, not parsed again."""
+    from pipelines.reports import PARSER_VERSION
+
+    key = task_key(sha256, PARSER_VERSION)
+    done = parse.AsyncResult(key)
+    if done.successful():
+        return done
+    return parse.apply_async((sha256, PARSER_VERSION, name, hints), task_id=key)
+
+
 def given_up(lost: int) -> dict[str, Any]:
     from pipelines.reports import ParseOutcome
 

@@ -23,8 +23,8 @@ from concurrent.futures import Future
 from dataclasses import asdict
 from typing import Any
 
-from fleet.app import configure, parse, task_key
-from pipelines.reports import PARSER_VERSION, ParseOutcome
+from fleet.app import configure, send
+from pipelines.reports import ParseOutcome
 from pipelines.task import ParseTask, TaskResult, failed
 
 logger = logging.getLogger(__name__)
@@ -60,11 +60,7 @@ class FleetWorkers:
         if self.aborted or not task.sha256:
             outer.cancel()
             return outer
-        key = task_key(task.sha256, PARSER_VERSION)
-        sent = parse.AsyncResult(key)
-        if not sent.successful():  # a result an earlier run left is collected, not redone
-            hints = asdict(task.hints) if task.hints is not None else {}
-            sent = parse.apply_async((task.sha256, PARSER_VERSION, task.name, hints), task_id=key)
+        sent = send(task.sha256, task.name, asdict(task.hints) if task.hints is not None else {})
         with self._lock:
             self._inflight[sent] = (outer, time.monotonic())
             if self._poller is None:

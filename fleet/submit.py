@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.db import Archive
-from fleet.app import configure, parse, task_key
+from archive.pending import copies_to_parse
+from fleet.app import configure, send
 from fleet.sink import ArchiveSink, ResultSink
 from pipelines.reports import PARSER_VERSION
 
@@ -39,11 +40,8 @@ class Fleet:
 
 def pending(archive: Archive) -> list[dict[str, Any]]:
     """The copies whose parse is not by the current parser, oldest first."""
-    return list(archive.db.query(
-        "SELECT c.sha256, c.filename, (SELECT url FROM sightings s WHERE s.sha256 = c.sha256"
-        " ORDER BY s.first_seen, s.id LIMIT 1) AS url FROM copies c"
-        " WHERE c.parser_version IS NULL OR c.parser_version != ? ORDER BY c.first_seen, c.sha256",
-        [PARSER_VERSION]))
+    return copies_to_parse(archive.db, "c.parser_version IS NULL OR c.parser_version != ?",
+                           [PARSER_VERSION])
 
 
 def reparse_on_fleet(archive: Archive, fleet: Fleet, sink: ResultSink | None = None,
@@ -69,14 +67,8 @@ def reparse_on_fleet(archive: Archive, fleet: Fleet, sink: ResultSink | None = N
 
 
 def _submit(archive: Archive, row: dict[str, Any]) -> Any:
-    key = task_key(row["sha256"], PARSER_VERSION)
-    done = parse.AsyncResult(key)
-    if done.successful():
-        return done
     context = archive.context_of(row["sha256"])
-    hints = {k: context.get(k) for k in HINT_KEYS}
-    name = row["filename"] or row["url"] or ""
-    return parse.apply_async((row["sha256"], PARSER_VERSION, name, hints), task_id=key)
+    return send(row["sha256"], row["filename"] or row["url"] or "", {k: context.get(k) for k in HINT_KEYS})
 
 
 def _collect(fleet: Fleet, inflight: dict[str, Any], sink: ResultSink,
