@@ -76,6 +76,9 @@ class CrawlStateHandle:
         if self.archive is not None:
             return
         self.archive = Archive.open(self.options.root)
+        # WAL with synchronous NORMAL: a commit is a write to the log, no fsync; it survives
+        # a killed crawl (the OS has it), only a power cut may undo the last ones, whole.
+        self.archive.db.execute("PRAGMA synchronous = NORMAL")
         self.state = CrawlState(self.archive.db)
         self.job = self.state.begin_job(job_name, utc_now())
         self.run = Run.begin(self.archive, run_target, locked=True)
