@@ -60,6 +60,9 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 CLOSESPIDER_PAGECOUNT = 20000  # a safety net for one portal, not a target
+# Items (and requests) of one response handled at once. Scrapy starts this many tasks for
+# every response; its 100 cost more than a portal page's outputs ever need.
+CONCURRENT_ITEMS = 16
 
 # The portal spider's own limits (crawler/spiders/portal.py).
 PORTAL_MAX_LIST_PAGES = 50  # list paging index_N.html followed up to N < this, per column

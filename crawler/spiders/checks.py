@@ -8,6 +8,7 @@ import re
 import zipfile
 from urllib.parse import urlsplit
 
+from lxml.etree import XPath
 from scrapy.http import HtmlResponse, Response
 
 from crawler.sources import Source
@@ -30,10 +31,15 @@ LIST_TEXT = 1200  # non-link characters below which a link-heavy page is a list
 ATTACHMENT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)$|/down(?:load)?file|download", re.I)
 
 
+VISIBLE = "//body//text()[not(ancestor::script) and not(ancestor::style){}]"
+VISIBLE_TEXT = {outside: XPath(VISIBLE.format(" and not(ancestor::a)" if outside else ""),
+                               smart_strings=False) for outside in (False, True)}
+
+
 def visible_text(response: HtmlResponse, outside_links: bool = False) -> str:
-    extra = " and not(ancestor::a)" if outside_links else ""
-    parts = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)"
-                           f"{extra}]").getall()
+    """The page's text outside scripts and styles (and links), without white space. On the
+    lxml tree itself: a page's thousands of text nodes as strings, not as Selectors."""
+    parts = VISIBLE_TEXT[outside_links](response.selector.root)
     return re.sub(r"\s+", "", "".join(parts))
 
 
