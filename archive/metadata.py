@@ -169,7 +169,7 @@ SEARCH_SQL = """select r.id as 报告, r.year as 年度, coalesce(a.region || a.
   r.agency as 原文机关名称, r.title as 标题, nianbao_snippet(r.text, :检索词) as 摘要
 from reports_fts f join reports r on r.fts_rowid = f.rowid
 left join agencies a on a.id = r.agency_id
-where reports_fts match nianbao_match(:检索词)
+where reports_fts match nianbao_match(:检索词) and nianbao_contains(r.text, :检索词)
   and (:年度 = '' or r.year = cast(:年度 as integer))
   and (:机关 = '' or nianbao_agency_match(a.region, a.name, r.agency, :机关))
 order by f.rowid desc limit 500"""

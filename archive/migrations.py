@@ -154,16 +154,14 @@ def m002_agencies(db: Database) -> None:
 @migrations(name="m003_exact_search_index")
 def m003_exact_search_index(db: Database) -> None:
     """The per-character index becomes exact: unigram + bigram units (see tokens.py), rowid
-    (year << 32 | id); `reports.fts_rowid` is that key, for Datasette's search box."""
-    from .search import rebuild_index
-
+    (year << 32 | id); `reports.fts_rowid` is that key, for Datasette's search box. The
+    table is left empty: m014 replaces it and indexes every report."""
     db.execute("DROP TABLE reports_fts")
     db.execute(f"CREATE VIRTUAL TABLE reports_fts USING fts5(uni, bi, content='',"
                f" tokenize='{FTS_TOKENIZE}')")
     db.execute("ALTER TABLE reports ADD COLUMN fts_rowid INTEGER"
                " GENERATED ALWAYS AS ((year << 32) | id) VIRTUAL")
     db.execute("CREATE INDEX reports_fts_rowid ON reports(fts_rowid)")
-    rebuild_index(db)
 
 
 @migrations(name="m004_labels_and_views")
@@ -310,9 +308,8 @@ INDEX_TOKENIZE = "ascii"
 def m011_store_once(db: Database) -> None:
     """Each thing stored once (issue 13): `reports.sections` becomes a generated column cut
     from `text` by `section_spans` (shape.py), the prose no longer stored twice; the index
-    keeps each distinct unit once in `uni` (tokens.py) and uses the ascii tokenizer: both
-    indexes are rebuilt. The file shrinks after a VACUUM."""
-    from .search import rebuild_index, rebuild_related_index
+    keeps each distinct unit once in `uni` and uses the ascii tokenizer (both indexes are
+    left empty: m014 replaces them and indexes every text). The file shrinks after a VACUUM."""
     from .shape import SECTIONS_SQL, loads, section_columns
     from .views import view_names
 
@@ -333,8 +330,6 @@ def m011_store_once(db: Database) -> None:
         db.execute(f"DROP TABLE {table}")
         db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(uni, bi, content='',"
                    f" tokenize='{INDEX_TOKENIZE}')")
-    rebuild_index(db)
-    rebuild_related_index(db)
     recreate_views(db)
 
 
@@ -416,3 +411,41 @@ def m013_compact_provenance(db: Database) -> None:
     for sha, provenance in rows:
         db.execute("UPDATE copies SET provenance = ? WHERE sha256 = ?",
                    [encode_parse_json(provenance), sha])
+
+
+@migrations()
+def m014_index_without_positions(db: Database) -> None:
+    """The search indexes keep no positions (issue 13): one column, `grams`, detail=none,
+    holding each distinct character, pair and triple of a text once (tokens.py); a term of
+    four or more characters is checked on the text (query.check_sql). The positional
+    bigram phrases of m003-m013 were 13 KB a report, more than the text. Both indexes are
+    rebuilt; the file shrinks after a VACUUM."""
+    from .search import rebuild_index, rebuild_related_index
+
+    for table in ("reports_fts", "related_fts"):
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(grams, content='', detail=none,"
+                   f" tokenize='{INDEX_TOKENIZE}')")
+    rebuild_index(db)
+    rebuild_related_index(db)
+
+
+@migrations()
+def m015_text_last(db: Database) -> None:
+    """`reports.text` becomes the last stored column (issue 13): SQLite reads a row's
+    columns in order, so a column stored after the text (kind, primary_sha256, ...) cost a
+    walk through the text's overflow pages for every row read, the views' and search's
+    hit lists included. The generated `sections` (over the text) is made again after it."""
+    from .shape import SECTIONS_SQL
+    from .views import view_names
+
+    for name in view_names():
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+    db.execute("ALTER TABLE reports DROP COLUMN sections")
+    db.execute("ALTER TABLE reports ADD COLUMN text_last TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE reports SET text_last = text")
+    db.execute("ALTER TABLE reports DROP COLUMN text")
+    db.execute("ALTER TABLE reports RENAME COLUMN text_last TO text")
+    db.execute(f"ALTER TABLE reports ADD COLUMN sections TEXT GENERATED ALWAYS AS"
+               f" ({SECTIONS_SQL}) VIRTUAL")
+    recreate_views(db)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ArchiveError
-from .tokens import SENTINEL, agency_token, term_phrase
+from .tokens import SENTINEL, agency_token, exact, term_expression
 
 _LEX = re.compile(r'\s*(-?)(?:"([^"]*)"|(\S+))')
 _OPERATORS = ("AND", "OR", "NOT")
@@ -130,16 +130,42 @@ def fts_error(message: str) -> str:
 
 
 def fts_expression(query: Query, agency_ids: list[int] | None = None) -> str:
-    """The FTS5 MATCH expression for `query` (see tokens.py); it is exact, not a superset.
+    """The FTS5 MATCH expression for `query` (see tokens.py): exactly its rows when
+    `is_exact(query)`, else a superset that `check_sql` narrows to them. An excluded term of
+    four or more characters is left to `check_sql`: the index knows only its trigrams, and
+    excluding every row that holds them would drop rows that do not contain the term.
 
     `agency_ids` (when given) restricts the rows to those agencies' reports."""
-    parts = ["(" + " OR ".join(term_phrase(t) for t in group) + ")" for group in query.groups]
+    parts = ["(" + " OR ".join(term_expression(t) for t in group) + ")" for group in query.groups]
     if agency_ids is not None:
-        parts.append("(" + " OR ".join(f"{{uni}} : {agency_token(a)}" for a in agency_ids) + ")")
-    base = " AND ".join(parts) or f"{{uni}} : {SENTINEL}"
-    if not query.excluded:
+        parts.append("(" + " OR ".join(f'"{agency_token(a)}"' for a in agency_ids) + ")")
+    base = " AND ".join(parts) or f'"{SENTINEL}"'
+    excluded = [t for t in query.excluded if exact(t)]
+    if not excluded:
         return base
-    return f"({base}) NOT (" + " OR ".join(term_phrase(t) for t in query.excluded) + ")"
+    return f"({base}) NOT (" + " OR ".join(term_expression(t) for t in excluded) + ")"
+
+
+def is_exact(query: Query) -> bool:
+    """Does `fts_expression(query)` match exactly the query's rows (no `check_sql`)?"""
+    return all(exact(t) for t in (*query.terms, *query.excluded))
+
+
+def check_sql(query: Query, text: str) -> tuple[str, list[str]]:
+    """The SQL condition on the column `text` that narrows `fts_expression(query)`'s rows to
+    the query's: each OR-group with a term of four or more characters, and each such
+    excluded term, by `instr` (SQLite's substring test, the contract's); "" when exact.
+    With `instr` in SQL the candidates' text never becomes Python strings."""
+    sql, params = [], list[str]()
+    for group in query.groups:
+        if not all(exact(t) for t in group):
+            sql.append("(" + " OR ".join(f"instr({text}, ?) > 0" for _ in group) + ")")
+            params += group
+    for term in query.excluded:
+        if not exact(term):
+            sql.append(f"instr({text}, ?) = 0")
+            params.append(term)
+    return " AND ".join(sql), params
 
 
 def matches(query: Query, text: str) -> bool:

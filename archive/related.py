@@ -5,7 +5,7 @@ policy reading (图解, 一图读懂, 政策解读), a rule-of-law report (法�
 statistics report (统计年报, 统计公报), a work plan (政务公开工作要点). The parser gives such a
 copy status "not_report" and one of these kinds; the archive keeps it as a related document
 of its body, keyed by the copy's sha256, in `related_documents`, with its own full-text
-index `related_fts` (the units of tokens.py; rowid = the row's id). It is never a report:
+index `related_fts` (the tokens of tokens.py; rowid = the row's id). It is never a report:
 not in `reports`, so not in `list`, coverage, the report views or the exports. A copy of
 kind "other" (not a report, nothing more known) stays a plain not_report copy.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .query import Query, fts_expression
-from .tokens import index_columns
+from .query import Query, check_sql, fts_expression
+from .tokens import index_tokens
 
 RELATED_KINDS = ("notice", "infographic", "rule_of_law_report", "statistics_report",
                  "work_plan")
@@ -31,13 +31,13 @@ def is_related(status: str, kind: str) -> bool:
 
 
 def _index(db: Database, row_id: int, text: str) -> None:
-    db.execute(f"INSERT INTO {FTS}(rowid, uni, bi) VALUES (?, ?, ?)",
-               [row_id, *index_columns(text, None)])
+    db.execute(f"INSERT INTO {FTS}(rowid, grams) VALUES (?, ?)",
+               [row_id, index_tokens(text, None)])
 
 
 def _unindex(db: Database, row_id: int, text: str) -> None:
-    db.execute(f"INSERT INTO {FTS}({FTS}, rowid, uni, bi) VALUES ('delete', ?, ?, ?)",
-               [row_id, *index_columns(text, None)])
+    db.execute(f"INSERT INTO {FTS}({FTS}, rowid, grams) VALUES ('delete', ?, ?)",
+               [row_id, index_tokens(text, None)])
 
 
 def drop(db: Database, sha256: str) -> None:
@@ -73,6 +73,9 @@ def search(db: Database, query: Query, year: int | None, agency_ids: list[int] |
     sql = ("SELECT d.id, d.kind, d.agency, d.year, d.title, d.text FROM related_fts f"
            f" JOIN related_documents d ON d.id = f.rowid WHERE {FTS} MATCH ?")
     params: list[Any] = [fts_expression(query)]
+    check, check_params = check_sql(query, "d.text")
+    if check:
+        sql, params = sql + " AND " + check, params + check_params
     if year is not None:
         sql, params = sql + " AND d.year = ?", params + [year]
     if agency_ids is not None:

@@ -5,21 +5,25 @@ exactly the reports whose `text` contains `q`, i.e. `instr(reports.text, q) > 0`
 language (query.py) combines such terms with AND, OR and NOT.
 
 Design (measured in benchmarks/search.py; figures in docs/search.md). `reports_fts` is a
-contentless FTS5 table whose tokens are the text's characters, one unit each, plus the
-overlapping character pairs (tokens.py). A phrase of units matches exactly where the query
-occurs, so the index answers on its own (no verifying pass over the text), for one
-character as well as for six. The FTS rowid is (year << 32 | report id): rowid order is
+contentless FTS5 table with detail=none whose tokens are the text's distinct characters,
+pairs and triples of characters (tokens.py). A one- or two-character term is one token, so
+the index answers it exactly; a longer term is the AND of its trigrams, a superset that
+`query.check_sql` narrows with `instr` on the candidates' text in the same SQL statement,
+so the hits are exact either way. The FTS rowid is (year << 32 | report id): rowid order is
 year, then id, so "newest first" is an early-terminating index scan and a year filter is
 a rowid range.
 
-Ranking. A query with at most `RANK_CAP` hits (counted with its year and agency filters,
-before a template or region filter that selects more than MAX_AGENCY_TOKENS agencies) is
-ranked by BM25 (ranking.py; ties: newer first); one with more is listed newest first
-(year desc, id desc): a query for 的 lists the newest reports. Either way one index scan, newest first and stopped after RANK_CAP + 1
-hits, decides, so no query costs more than reading about RANK_CAP hits (FTS5's own bm25()
-would count every row of a common phrase first). The set of hits is the same either way.
+Ranking. A query with at most `RANK_CAP` candidates (its hits, but for a term of four or
+more characters the rows that hold all its trigrams; counted with its year and agency
+filters, before a template or region filter that selects more than MAX_AGENCY_TOKENS
+agencies) is ranked by BM25 (ranking.py; ties: newer first); one with more is listed
+newest first (year desc, id desc): a query for 的 lists the newest reports. Either way one
+index scan, newest first and stopped after RANK_CAP + 1 candidates, decides (FTS5's own
+bm25() would count every row of a common phrase first), so a ranked query reads at most
+RANK_CAP texts, and a listed one reads the text of its first `limit` hits and of the
+candidates among them that are not hits. The set of hits is the same either way.
 
-Related documents (related.py) have their own index, `related_fts`, with the same units;
+Related documents (related.py) have their own index, `related_fts`, with the same tokens;
 `search(..., related=True)` adds their hits after the reports' (each hit says its kind).
 
 Contentless (content=''): the text lives once, in `reports.text`; snippets are cut from it.
@@ -38,11 +42,11 @@ from sqlite_utils import Database
 
 from . import agencies
 from .errors import ArchiveError
-from .query import Query, fts_expression, parse_query
+from .query import Query, check_sql, fts_expression, parse_query
 from .ranking import bm25_order, idf
 from .shape import search_text
 from .related import search as related_search
-from .tokens import ROWID_MASK, doc_key, index_columns, term_phrase, year_range
+from .tokens import ROWID_MASK, doc_key, index_tokens, term_expression, year_range
 
 FTS_TABLE = "reports_fts"
 SNIPPET_WIDTH = 30
@@ -92,19 +96,19 @@ def indexed(row: dict[str, Any]) -> IndexedDoc | None:
 
 
 def _row(doc: IndexedDoc) -> list[Any]:
-    return [doc_key(doc.year, doc.report_id), *index_columns(doc.text, doc.agency_id)]
+    return [doc_key(doc.year, doc.report_id), index_tokens(doc.text, doc.agency_id)]
 
 
 def index_report(db: Database, doc: IndexedDoc, old: IndexedDoc | None = None) -> None:
     """Put `doc` in the index, replacing `old` (exactly what was indexed before)."""
     if old is not None:
         unindex_report(db, old)
-    db.execute(f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (?, ?, ?)", _row(doc))
+    db.execute(f"INSERT INTO {FTS_TABLE}(rowid, grams) VALUES (?, ?)", _row(doc))
 
 
 def unindex_report(db: Database, old: IndexedDoc) -> None:
-    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi)"
-               " VALUES ('delete', ?, ?, ?)", _row(old))
+    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, grams)"
+               " VALUES ('delete', ?, ?)", _row(old))
 
 
 def rebuild_index(db: Database) -> int:
@@ -115,7 +119,7 @@ def rebuild_index(db: Database) -> int:
                           " WHERE primary_sha256 IS NOT NULL")
         n = 0
         for n, (rid, year, text, agency_id) in enumerate(rows, 1):
-            db.execute(f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (?, ?, ?)",
+            db.execute(f"INSERT INTO {FTS_TABLE}(rowid, grams) VALUES (?, ?)",
                        _row(IndexedDoc(rid, year, text, agency_id)))
     return n
 
@@ -126,8 +130,8 @@ def rebuild_related_index(db: Database) -> int:
         db.execute("INSERT INTO related_fts(related_fts) VALUES ('delete-all')")
         rows = db.execute("SELECT id, text FROM related_documents").fetchall()
         for rid, text in rows:
-            db.execute("INSERT INTO related_fts(rowid, uni, bi) VALUES (?, ?, ?)",
-                       [rid, *index_columns(text, None)])
+            db.execute("INSERT INTO related_fts(rowid, grams) VALUES (?, ?)",
+                       [rid, index_tokens(text, None)])
     return len(rows)
 
 
@@ -158,24 +162,26 @@ def find(db: Database, query: str, limit: int = 20, year: int | None = None,
 
 
 def search_with(db: Database, query: Query, filters: Filters, limit: int = 20) -> Results:
-    """The plan: one index scan, newest first, stopped after RANK_CAP + 1 hits (year and
-    agency filters are in it; a template, or more agencies than MAX_AGENCY_TOKENS, are
-    checked on the reports). If that was every hit, they are ranked by BM25 (ranking.py);
-    else the newest `limit` are the answer."""
+    """The plan: one index scan, newest first, stopped after RANK_CAP + 1 candidates (year
+    and agency filters are in it; a template, or more agencies than MAX_AGENCY_TOKENS, are
+    checked on the reports). If that was every candidate, the hits among them are ranked by
+    BM25 (ranking.py); else the newest `limit` hits are the answer."""
     if limit < 0:
         raise ArchiveError(f"limit must be >= 0, not {limit}")
     ids = agencies.filter_ids(db, filters.agency, filters.region)
     if ids is not None and not ids:
         return Results(db, None, query.terms, [])
     in_match = ids if ids is not None and len(ids) <= MAX_AGENCY_TOKENS else None
+    check, check_params = check_sql(query, "r.text")
     scan = _Scan(fts_expression(query, in_match), filters.year, filters.template,
-                 None if in_match is not None else ids)
-    keys = scan.rowids(db, RANK_CAP + 1, checked=False)
+                 None if in_match is not None else ids, check, tuple(check_params))
+    keys = scan.rowids(db, RANK_CAP + 1, checked=False, candidates=True)
     if query.groups and len(keys) <= RANK_CAP:
-        rows = bm25_order(scan.reports(db, keys, "text"), query.terms, _weights(db, query))
+        hits = scan.reports(db, keys, "text", checked=True)
+        rows = bm25_order(hits, query.terms, _weights(db, query))
         rows = rows[:limit] if limit else rows
         return Results(db, scan, query.terms, [r["id"] for r in rows], {r["id"]: r for r in rows})
-    if scan.checks_reports or not 0 < limit <= len(keys):
+    if scan.checks_reports or scan.text_check or not 0 < limit <= len(keys):
         keys = scan.rowids(db, limit or -1, checked=True)
     keys = keys[:limit] if limit else keys
     return Results(db, scan, query.terms, [k & ROWID_MASK for k in keys])
@@ -219,6 +225,8 @@ class _Scan:
     year: int | None
     template: str | None
     agency_ids: list[int] | None  # too many for the MATCH: checked on the reports
+    text_check: str = ""  # SQL on r.text keeping the MATCH's hits (query.check_sql)
+    text_params: tuple[str, ...] = ()
 
     @property
     def checks_reports(self) -> bool:
@@ -236,45 +244,54 @@ class _Scan:
             params += self.agency_ids
         return sql, params
 
-    def rowids(self, db: Database, limit: int, checked: bool) -> list[int]:
-        """Index keys of the hits, newest first (rowid order is year, id)."""
+    def rowids(self, db: Database, limit: int, checked: bool,
+               candidates: bool = False) -> list[int]:
+        """Index keys of the hits, newest first (rowid order is year, id), with the template
+        and agency checks if `checked`; of the candidates (no text check) if `candidates`."""
+        text_check = "" if candidates else self.text_check
         sql = f"SELECT f.rowid FROM {FTS_TABLE} f"
         where, checks = self._checks(f"(f.rowid & {ROWID_MASK})") if checked else ("", [])
-        if checked and self.template:
+        if text_check or (checked and self.template):
             sql += f" CROSS JOIN reports r ON r.id = (f.rowid & {ROWID_MASK})"
         sql += f" WHERE {FTS_TABLE} MATCH ?"
         params: list[Any] = [self.match]
         if self.year is not None:
             sql, params = sql + " AND f.rowid BETWEEN ? AND ?", params + [*year_range(self.year)]
+        if text_check:
+            sql, params = sql + " AND " + text_check, params + list(self.text_params)
         sql += where + " ORDER BY f.rowid DESC LIMIT ?"
         return [r[0] for r in db.execute(sql, [*params, *checks, limit])]
 
     def reports(self, db: Database, keys: list[int], columns: str,
-                extra: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """The reports behind index keys (or ids) that pass the checks, in the keys' order,
-        with `columns` (SQL over the row, or none; `extra`: their parameters) besides id,
-        agency, year, title, kind."""
+                checked: bool = False) -> list[dict[str, Any]]:
+        """The reports behind index keys (or ids) that pass the checks (and the text check
+        if `checked`: the keys are candidates), in the keys' order, with `columns` (SQL over
+        the row, or none) besides id, agency, year, title, kind."""
         ids = [k & ROWID_MASK for k in keys]
         where, params = self._checks("r.id")
+        if checked and self.text_check:
+            where, params = f"{where} AND {self.text_check}", [*self.text_params, *params]
         by_id: dict[int, dict[str, Any]] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             by_id.update((r["id"], r) for r in db.query(
                 f"SELECT id, agency, year, title, kind{', ' + columns if columns else ''}"
                 f" FROM reports r WHERE id IN"
-                f" ({', '.join('?' for _ in part)}){where}", [*extra, *part, *params]))
+                f" ({', '.join('?' for _ in part)}){where}", [*part, *params]))
         return [by_id[i] for i in ids if i in by_id]
 
 
 def _weights(db: Database, query: Query) -> dict[str, float]:
-    """Each term's idf; one term needs none (a constant factor does not change the order)."""
+    """Each term's idf, from the rows the index gives it (its hits; for a term of four or
+    more characters, its candidates) counted up to RANK_CAP + 1; one term needs none (a
+    constant factor does not change the order)."""
     terms = query.terms
     if len(terms) < 2:
         return {}
     total = db.execute("SELECT count(*) FROM reports").fetchone()[0]
     sql = (f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
            f" LIMIT {RANK_CAP + 1})")
-    return {t: idf(total, db.execute(sql, [term_phrase(t)]).fetchone()[0]) for t in terms}
+    return {t: idf(total, db.execute(sql, [term_expression(t)]).fetchone()[0]) for t in terms}
 
 
 def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> str:

@@ -13,17 +13,24 @@ So no character is dropped, none is case-folded, and the map from characters to 
 one-to-one and prefix-free (a unit starting with ``u``/``v`` has a fixed length), which also
 makes the concatenation of two units (a *bigram token*) decodable.
 
-The index (``reports_fts``) has two columns: ``uni``, each distinct unit of the text once (in
-order of first occurrence: a one-character query only asks whether the unit is there, so its
-other occurrences would only cost index space and build time; since m011), and ``bi``, the
-overlapping unit pairs separated by spaces. A one-character query is one ``uni`` token; a
-query of n >= 2 characters is the phrase of its n-1 bigrams in ``bi``. Bigram i
-sits at position i, so the phrase matches exactly where the query occurs in the text:
-no false positive, no false negative, and no second pass over the text. Bigrams keep
-queries made of common characters fast (a rare pair narrows the phrase at once).
+The index (``reports_fts``, since m014) is one column, ``grams``, with ``detail=none``: it
+records which rows hold a token, not where. A row's tokens are each distinct unit of the
+text, each distinct pair of consecutive units (a *bigram*) and each distinct triple (a
+*trigram*), once each. Their lengths tell them apart: a unit is 1, 5 or 7 characters (a
+7-character one starts with ``v``), a bigram 2, 6, 8, 10, 12 or 14, a trigram 3, or 7 and up
+without a leading ``v`` (it is three units, the first never a bare ``v``). So:
 
-Reserved tokens, which no text can produce (text units are one character or an escape):
-``nbdoc`` in every row's ``uni`` (lets a query that only excludes be answered by the index),
+- a query of one, two or three characters is one token, and the index answers it exactly;
+- a longer query is the AND of its distinct trigrams: every row that contains the query is
+  among them, but a row may hold all the trigrams apart (a *candidate*). `search.py` keeps
+  only the candidates whose text contains the query (`query.check_sql`), so the hits stay
+  exact.
+
+Positions (m003–m013: bigram phrases, exact by themselves) made the index 13 KB a report,
+more than the text; without them it is a fraction of it (docs/search.md).
+
+Reserved tokens, which no text can produce (no unit, pair or triple has their shape):
+``nbdoc`` in every row (lets a query that only excludes be answered by the index),
 ``nbag<id>`` for the report's agency (the agency filter).
 """
 from __future__ import annotations
@@ -58,25 +65,33 @@ def units(text: str) -> list[str]:
     return list(map(_UNITS.__getitem__, text))
 
 
-def index_columns(text: str, agency_id: int | None) -> tuple[str, str]:
-    """The (uni, bi) column values of one index row: the reserved tokens and each distinct
-    unit once; every overlapping pair of units, at its position."""
+def index_tokens(text: str, agency_id: int | None) -> str:
+    """The `grams` value of one index row: the reserved tokens, then each distinct unit,
+    pair and triple of consecutive units, once, in no order (detail=none keeps neither a
+    count nor a position; a set is the cheapest way to drop the repeats)."""
     head = [SENTINEL] + ([agency_token(agency_id)] if agency_id is not None else [])
     us = units(text)
-    distinct = map(_UNITS.__getitem__, dict.fromkeys(text))
-    return " ".join([*head, *distinct]), " ".join(map(add, us, us[1:]))
+    pairs = list(map(add, us, us[1:]))
+    return " ".join([*head, *{*us, *pairs, *map(add, pairs, us[2:])}])
 
 
 def agency_token(agency_id: int) -> str:
     return f"nbag{int(agency_id)}"
 
 
-def term_phrase(term: str) -> str:
-    """The FTS5 expression that matches exactly the rows whose text contains `term`."""
+def exact(term: str) -> bool:
+    """Does the index alone answer `term` exactly (one to three characters: one token)?"""
+    return len(term) <= 3
+
+
+def term_expression(term: str) -> str:
+    """The FTS5 expression for the rows that may contain `term`: exactly those for one to
+    three characters (one token), a superset for more (the AND of its distinct trigrams)."""
     us = units(term)
-    if len(us) == 1:
-        return '{uni} : "%s"' % us[0]
-    return '{bi} : "%s"' % " ".join(a + b for a, b in zip(us, us[1:]))
+    if len(us) <= 3:
+        return '"%s"' % "".join(us)
+    grams = dict.fromkeys(a + b + c for a, b, c in zip(us, us[1:], us[2:]))
+    return "(" + " AND ".join('"%s"' % g for g in grams) + ")"
 
 
 def doc_key(year: int, report_id: int) -> int:

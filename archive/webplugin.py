@@ -1,9 +1,11 @@
 """The Datasette plugin that `nianbao serve` registers (web.py): search functions, the
 download of archived originals, and links.
 
-- SQL functions: `escape_fts` is replaced, so Datasette's own search box (tables with
-  `fts_table` = reports_fts) matches exactly, like `nianbao search`; `nianbao_match(q)`,
-  `nianbao_snippet(text, q)` and `nianbao_agency_match(...)` serve the canned search query.
+- SQL functions: `escape_fts` is replaced by our index expression, and `filters_from_request`
+  adds the text check a term of four or more characters needs (query.check_sql), so
+  Datasette's own search box (tables with `fts_table` = reports_fts) matches exactly, like
+  `nianbao search`; `nianbao_match(q)`, `nianbao_contains(text, q)`, `nianbao_snippet(text,
+  q)` and `nianbao_agency_match(...)` serve the canned search query.
 - `/-/blob/<sha256>`: the exact bytes of an archived copy from the blob store, with its
   sniffed content type and a Content-Disposition filename; `/-/view/<sha256>` the same
   bytes inline where that is safe (originals.py).
@@ -20,10 +22,13 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
@@ -32,11 +37,11 @@ from .blobs import BlobStore
 from .warcs import WARCS_DIR
 from .db import BLOBS_DIR
 from .errors import ArchiveError
-from .query import fts_error, fts_expression, matches, parse_query
+from .query import Query, fts_error, fts_expression, is_exact, matches, parse_query
 from .search import snippet
 from .tokens import SENTINEL
 
-NOTHING = f"{{uni}} : {SENTINEL} NOT {{uni}} : {SENTINEL}"  # matches no row
+NOTHING = f'"{SENTINEL}" NOT "{SENTINEL}"'  # matches no row
 _SHA = re.compile(r"[0-9a-f]{64}")
 _YEAR = re.compile(r"\d{4}")
 _MARK = re.compile(r"【(.*?)】", re.S)
@@ -91,10 +96,34 @@ def asgi_wrapper() -> Any:
 
 def contains(text: str | None, q: str | None) -> bool:
     """The query over one text, by substring tests (False for an empty query)."""
+    query = _parsed(q or "")
+    return query is not None and matches(query, text or "")
+
+
+@lru_cache(maxsize=64)
+def _parsed(q: str) -> Query | None:
+    """The query, parsed once per distinct string (a check runs once per candidate row)."""
     try:
-        return matches(parse_query(q or ""), text or "")
+        return parse_query(q)
     except ArchiveError:
-        return False
+        return None
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    """Datasette's search box (`?_search=`) on a table searched through reports_fts: for a
+    query the index cannot answer alone (a term of four or more characters), keep only
+    the rows whose report text contains it, so the box finds exactly `nianbao search`'s."""
+    meta = datasette.table_metadata(database, table)
+    q = request.args.get("_search")
+    raw = (request.args.get("_searchmode") or meta.get("searchmode")) == "raw"
+    query = _parsed(q or "") if q and q.strip() else None
+    if meta.get("fts_table") != "reports_fts" or raw or query is None or is_exact(query):
+        return None
+    pk = escape_sqlite(meta.get("fts_pk", "rowid"))
+    return FilterArguments([
+        f"(SELECT nianbao_contains(x.text, :nianbao_search) FROM reports x"
+        f" WHERE x.fts_rowid = {escape_sqlite(table)}.{pk})"], {"nianbao_search": q})
 
 
 @hookimpl  # type: ignore[untyped-decorator]

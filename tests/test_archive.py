@@ -96,7 +96,8 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
                          "m009_sighting_context", "m010_sighting_warc_records",
                          "m011_store_once",
                          "m012_compact_cells_and_parse",
-                         "m013_compact_provenance"]
+                         "m013_compact_provenance", "m014_index_without_positions",
+                         "m015_text_last"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:

@@ -57,7 +57,8 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
                            "m007_views_without_row_reads", "m008_kinds_flags_related",
                            "m009_sighting_context", "m010_sighting_warc_records",
                            "m011_store_once", "m012_compact_cells_and_parse",
-                           "m013_compact_provenance"]
+                           "m013_compact_provenance", "m014_index_without_positions",
+                           "m015_text_last"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id
@@ -115,3 +116,30 @@ def test_m011_keeps_every_section_and_the_search(tmp_path: Path) -> None:
         assert {h.id for h in search(archive.db, "二", limit=0)} == {1, 3}
     assert got == [canonical, *odd]
     assert spans[0] is not None and spans[1:] == [None, None, None]
+
+
+def test_m014_m015_keep_reports_checks_and_search(tmp_path: Path) -> None:
+    """m014 rebuilds both indexes without positions, m015 moves `text` last: with foreign
+    keys on (checks cascade on a report's delete) no check, text or section is lost, and a
+    term the index cannot answer alone (four or more characters) is still found exactly."""
+    _m010_archive(tmp_path / "a", [{"1": "办理低保事项。", "4": "信访"}, {"1": "低保，办理，事项"}])
+    db = Database(tmp_path / "a" / "archive.db")
+    migrations.apply(db, stop_before="m014_index_without_positions")
+    db.execute("INSERT INTO checks (report_id, rule, status) VALUES (1, 'r1', 'pass'),"
+               " (2, 'r2', 'fail')")
+    db.execute("INSERT INTO related_documents (sha256, kind, text) VALUES (?, 'notice', ?)",
+               ["f" * 64, "关于做好低保事项公开的通知"])
+    db.close()
+    with Archive.open(tmp_path / "a") as archive:
+        columns = [r[1] for r in archive.db.execute("PRAGMA table_xinfo(reports)")]
+        stored = [r[1] for r in archive.db.execute("PRAGMA table_info(reports)")]
+        checks = archive.db.execute("SELECT report_id, rule FROM checks ORDER BY 1").fetchall()
+        sections = json.loads(archive.db.execute(
+            "SELECT sections FROM reports WHERE id = 1").fetchone()[0])
+        hits = [(h.kind, h.id) for h in search(archive.db, "低保事项", limit=0, related=True)]
+        apart = search(archive.db, "办理 事项", limit=0)
+    assert columns[-2:] == ["text", "sections"] and stored[-1] == "text"
+    assert checks == [(1, "r1"), (2, "r2")]
+    assert sections["1"] == "办理低保事项。" and sections["4"] == "信访"
+    assert hits == [("report", 1), ("notice", 1)]
+    assert {h.id for h in apart} == {1, 2}

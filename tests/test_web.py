@@ -111,6 +111,19 @@ def test_datasette_search_box_is_exact(server, query: str) -> None:
     assert got == {rid for rid, text in texts(root).items() if query in text}
 
 
+@pytest.mark.parametrize("table", ["report_list", "reports"])
+def test_search_box_checks_what_the_index_cannot_exclude(server, table: str) -> None:
+    """An excluded term of four or more characters is not in the MATCH (the index keeps
+    only its trigrams): the plugin's text check excludes it, in the box and canned query."""
+    base, root = server
+    got = {r["id"] for r in rows(base, f"/archive/{table}.json", _search="镇 -沙坡头区东园",
+                                 _size="max")}
+    want = {rid for rid, t in texts(root).items() if "镇" in t and "沙坡头区东园" not in t}
+    canned = {h["报告"] for h in rows(base, "/archive/search.json", 检索词="镇 -沙坡头区东园",
+                                      年度="", 机关="")}
+    assert got == want == canned and 0 < len(want) < len(texts(root))
+
+
 def test_search_box_speaks_the_query_language(server) -> None:
     base, root = server
     got = {r["id"] for r in rows(base, "/archive/report_list.json", _search="低保 -东园 -文昌")}
