@@ -82,12 +82,15 @@ def move_report(archive: Archive, row: dict[str, Any], agency_id: int) -> int:
 
 def merge_agencies(archive: Archive) -> int:
     """Merge agencies that are one identity now; returns how many were merged away."""
-    names = [r[0] for r in archive.db.execute(
-        "SELECT name FROM agencies GROUP BY name HAVING count(*) > 1")]
+    # One query for every name that several agencies share (it runs on every open: a query
+    # per name cost ~0.1 s at 20,000 agencies), grouped here.
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for row in archive.db.query(
+            "SELECT name, id, region FROM agencies WHERE name IN (SELECT name FROM agencies"
+            " GROUP BY name HAVING count(*) > 1) ORDER BY name, id"):
+        by_name.setdefault(row.pop("name"), []).append(row)
     merged = 0
-    for name in names:
-        rows = list(archive.db.query("SELECT id, region FROM agencies WHERE name = ?"
-                                     " ORDER BY id", [name]))
+    for rows in by_name.values():
         for cluster in clusters(rows):
             with archive.db.atomic():
                 _merge(archive, cluster)
