@@ -104,8 +104,11 @@ def report(results: dict[str, list[tuple[float, float]]], prefix: str = "  ") ->
     print(f"{prefix}  reader               {_spread(walls['reader'])} s/page wall, {_spread(cpus['reader'])} s/page CPU")
     print(f"{prefix}  rapidocr alone       {_spread(walls['anchor'])} s/page wall, {_spread(cpus['anchor'])} s/page CPU")
     print(f"{prefix}  ratio reader/anchor  {_spread(ratios)}x")
-    met = "met" if median(walls["reader"]) <= TARGET else "missed"
+    met = "met" if median(walls["reader"]) <= TARGET else "NOT met"
     print(f"{prefix}  target ≤ {TARGET} s/page: {met} (load average {os.getloadavg()[0]:.1f})")
+    print(f"ROW OCR of a scanned page: {median(walls['reader']):.2f} s/page ({cores} cores);"
+          f" anchor: rapidocr alone {median(walls['anchor']):.2f} s/page;"
+          f" ratio {median(ratios):.2f}x; target <= {TARGET} s/page: {met}")
 
 
 def main() -> None:
