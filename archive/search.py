@@ -6,8 +6,8 @@ language (query.py) combines such terms with AND, OR and NOT.
 
 Design (measured in benchmarks/search.py; figures in docs/search.md). `reports_fts` is a
 contentless FTS5 table with detail=none whose tokens are the text's distinct characters,
-pairs and triples of characters (tokens.py). A one- or two-character term is one token, so
-the index answers it exactly; a longer term is the AND of its trigrams, a superset that
+pairs and triples of characters (tokens.py). A term of up to three characters is one
+token, so the index answers it exactly; a longer term is the AND of its trigrams, a superset that
 `query.check_sql` narrows with `instr` on the candidates' text in the same SQL statement,
 so the hits are exact either way. The FTS rowid is (year << 32 | report id): rowid order is
 year, then id, so "newest first" is an early-terminating index scan and a year filter is
