@@ -25,6 +25,7 @@ _WS = re.compile(r"\s+")
 _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol section article blockquote pre tr br hr center dd dt dl".split()
 )
+_CELL_TAGS = ("td", "th")
 _SKIP_TAGS = frozenset("script style noscript iframe select button form template head".split())
 _TITLE_META = ("ArticleTitle", "title", "og:title")
 
@@ -41,59 +42,73 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
     header of colspan=2 over one logical column) are dropped, so that each figure column is
     one grid column.
     """
-    check_size(table)
+    spans = _spanned_rows(table)
+    check_size(spans)
     grid: dict[tuple[int, int], str] = {}
     widths: dict[int, int] = {}
     starts: dict[int, list[str]] = {}  # column -> texts of the cells that start there
     spanned: set[int] = set()  # columns a multi-column cell covers beyond its first
-    n_rows = 0
-    for tr in _rows(table):
-        r, c = n_rows, 0
-        n_rows += 1
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
+    for r, cells in enumerate(spans):
+        c = 0
+        for cell, rowspan, colspan in cells:
             while (r, c) in grid:
                 c += 1
-            text = _WS.sub(" ", cell.text_content()).strip()
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            text = " ".join(_text(cell).split())
             starts.setdefault(c, []).append(text)
             spanned.update(range(c + 1, c + colspan))
+            # a label repeats over its span; a figure counts once (in its first column)
+            beyond = "" if colspan > 1 and is_number(text) else text
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    # a label repeats over its span; a figure counts once (in its first column)
-                    grid.setdefault((r + dr, c + dc), "" if dc and is_number(text) else text)
+                    grid.setdefault((r + dr, c + dc), beyond if dc else text)
                 widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
             c += colspan
     width = max((c for _, c in grid), default=-1) + 1
     keep = [c for c in range(width) if c == 0 or not (c in spanned and not any(starts.get(c, [])))]
-    rows = [[grid.get((r, c), "") for c in keep] for r in range(n_rows)]
-    used = [r for r in range(n_rows) if any(rows[r])]  # Word's hidden sizing rows, spacer rows
+    rows = [[grid.get((r, c), "") for c in keep] for r in range(len(spans))]
+    used = [r for r in range(len(spans)) if any(rows[r])]  # Word's hidden sizing rows, spacer rows
     return [rows[r] for r in used], len({widths.get(r, 0) for r in used}) <= 1
 
 
 MAX_TABLE_CELLS = 200_000  # a report's tables hold a few hundred; a span bomb, millions
 
+Spans = list[list[tuple[etree._Element, int, int]]]  # per row: (cell, rowspan, colspan)
 
-def check_size(table: etree._Element) -> None:
+
+def check_size(spans: Spans) -> None:
     """The expanded grid's size from the spans alone, before any cell is expanded."""
-    cells = sum(_span(c, "rowspan") * _span(c, "colspan") for tr in _rows(table) for c in tr
-                if c.tag in ("td", "th"))
+    cells = sum(rowspan * colspan for row in spans for _, rowspan, colspan in row)
     if cells > MAX_TABLE_CELLS:
         raise ExtractionError(f"table too large: {cells} cells (at most {MAX_TABLE_CELLS})")
 
 
+def _spanned_rows(table: etree._Element) -> Spans:
+    """Each visible row's td/th cells with their spans, read once."""
+    return [[(cell, _span(cell, "rowspan"), _span(cell, "colspan")) for cell in tr if cell.tag in _CELL_TAGS]
+            for tr in _rows(table)]
+
+
 def _rows(table: etree._Element) -> Iterator[etree._Element]:
     for tr in table.iter("tr"):
-        if "display:none" not in (tr.get("style") or "").replace(" ", "").lower():
+        style = tr.get("style")
+        if style is None or "display:none" not in style.replace(" ", "").lower():
             yield tr
 
 
 def _span(cell: etree._Element, name: str) -> int:
+    value = cell.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(cell.get(name, "1")), 200))
+        return max(1, min(int(value), 200))
     except ValueError:
         return 1
+
+
+def _text(el: etree._Element) -> str:
+    """The element's text, as lxml's text_content() reads it, in one call into libxml2
+    (about 4x faster: no XPath context, no smart string)."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _is_leaf_table(el: etree._Element) -> bool:
@@ -170,7 +185,7 @@ def page_meta(tree: etree._Element) -> dict[str, str]:
 def _breadcrumb(tree: etree._Element) -> str | None:
     """The page's "you are here" trail: an element whose class/id says so (attributes are
     read first, text only of those), else the element holding a text that opens with 当前位置."""
-    marked = [el for el in tree.iter("div", "nav", "p", "span", "td", "ul", "ol")
+    marked = [el for el in _CRUMB_CANDIDATES(tree)
               if _CRUMB.search(f"{el.get('class', '')} {el.get('id', '')}")]
     here = tree.xpath("//text()[starts-with(normalize-space(.), '当前位置')]")
     for el in marked + [t.getparent() for t in here[:1]]:
@@ -181,6 +196,17 @@ def _breadcrumb(tree: etree._Element) -> str | None:
     return None
 
 
+def _xpath_named(*tags: str) -> etree.XPath:
+    """Elements of these tags with a class or an id, in document order (tree.iter(tags) without
+    a Python object made for every cell of the page)."""
+    test = " or ".join(f"self::{tag}" for tag in tags)
+    return etree.XPath(f"descendant-or-self::*[{test}][@class or @id]")
+
+
+_CRUMB_CANDIDATES = _xpath_named("div", "nav", "p", "span", "td", "ul", "ol")
+_HEADING_CANDIDATES = _xpath_named("div", "p", "td", "span", "h3")
+
+
 def _heading(tree: etree._Element) -> str | None:
     """The article's own title: the first h1/h2, else an element whose class says title."""
     for tag in ("h1", "h2"):
@@ -188,10 +214,11 @@ def _heading(tree: etree._Element) -> str | None:
             text = _WS.sub(" ", h.text_content()).strip()
             if 4 <= len(_squash(text)) <= 80:
                 return text
-    for el in tree.iter("div", "p", "td", "span", "h3"):
-        text = _WS.sub(" ", el.text_content()).strip()
-        if _HEADING_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}") and 4 <= len(_squash(text)) <= 80:
-            return text
+    for el in _HEADING_CANDIDATES(tree):
+        if _HEADING_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            text = _WS.sub(" ", el.text_content()).strip()
+            if 4 <= len(_squash(text)) <= 80:
+                return text
     return None
 
 
@@ -203,17 +230,31 @@ def _main_text(html: str) -> str:
     return _squash(text)
 
 
+_CONTAINER_TAGS = frozenset(("div", "article", "section", "td", "main"))
+
+
 def _container(tree: etree._Element, main: str) -> etree._Element:
-    """The deepest element holding the whole main text (the article body), else <body>."""
+    """The deepest element holding the whole main text (the article body), else <body>.
+
+    An element whose text lacks the main text's ends has no descendant that holds them, so
+    only the holders' children are read: the last holder in document order is the answer.
+    """
     body = tree.find("body")
     best = body if body is not None else tree
     if len(main) < 20:
         return best
     head, tail = main[:15], main[-15:]
-    for el in best.iter("div", "article", "section", "td", "main"):
-        text = _squash(el.text_content())
-        if head in text and tail in text:
-            best = el  # iter() is depth-first: later hits sit deeper inside earlier ones
+
+    def holds(el: etree._Element) -> bool:
+        text = "".join(_text(el).split())
+        return head in text and tail in text
+
+    stack = [best] if holds(best) else []
+    while stack:  # depth-first, in document order
+        el = stack.pop()
+        if el.tag in _CONTAINER_TAGS:
+            best = el
+        stack.extend(reversed([child for child in el if isinstance(child.tag, str) and holds(child)]))
     return best
 
 
