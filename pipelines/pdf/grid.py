@@ -22,13 +22,20 @@ SNAP = 4.0  # cell boundaries closer than this are one boundary (no column is na
 
 
 def cluster(values: Iterable[float]) -> list[float]:
-    """Positions within SNAP of a group's first one are one position (their mean)."""
+    """Positions within SNAP of a group's first one are one position (their mean). A
+    group's end is found by bisection and then settled by the test itself (`v - first >
+    SNAP` and `v > first + SNAP` can round apart), so only the groups cost Python steps."""
     ordered = sorted(values)
-    out, start = [], 0
-    for i in range(1, len(ordered) + 1):
-        if i == len(ordered) or ordered[i] - ordered[start] > SNAP:
-            out.append(sum(ordered[start:i]) / (i - start))
-            start = i
+    out, start, n = [], 0, len(ordered)
+    while start < n:
+        first = ordered[start]
+        end = bisect_right(ordered, first + SNAP, start + 1)
+        while end > start + 1 and ordered[end - 1] - first > SNAP:
+            end -= 1
+        while end < n and not ordered[end] - first > SNAP:
+            end += 1
+        out.append(sum(ordered[start:end]) / (end - start))
+        start = end
     return out
 
 

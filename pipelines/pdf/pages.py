@@ -18,7 +18,7 @@ from typing import Any
 
 from pipelines.cells import is_number
 from pipelines.errors import ExtractionError
-from pipelines.pdf.characters import Char, group_lines, pdfium_chars, segments
+from pipelines.pdf.characters import Char, group_lines, joined, pdfium_chars, segments
 from pipelines.pdf.grid import BBox, cluster, find_tables, nearest_of
 from pipelines.pdf.rules import page_objects
 from pipelines.textdoc import _space_row, is_footer, is_page_number
@@ -128,8 +128,7 @@ def cell_texts(cells: list[BBox], chars: list[Char]) -> tuple[list[str], list[Ch
     for j in sorted(range(len(chars)), key=keys.__getitem__):
         if owner[j] is not None:
             inside[owner[j]].append(chars[j])
-    texts = ["\n".join("".join(segments(line)) for line in group_lines(found, ordered=True)) if found else ""
-             for found in inside]
+    texts = ["\n".join(map(joined, group_lines(found, ordered=True))) if found else "" for found in inside]
     return texts, [ch for ch, k in zip(chars, owner) if k is None]
 
 
