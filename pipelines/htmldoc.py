@@ -8,12 +8,15 @@ main text contains it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
 import lxml.html
 import trafilatura
+import trafilatura.settings
 from lxml import etree
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from pipelines.cells import is_number
 from pipelines.document import Document, TableBlock
@@ -55,6 +58,11 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
                 c += 1
             text = " ".join(_text(cell).split())
             starts.setdefault(c, []).append(text)
+            if rowspan == colspan == 1:  # most cells: (r, c) is free, the loops below in short
+                grid[r, c] = text
+                widths[r] = max(widths.get(r, 0), c + 1)
+                c += 1
+                continue
             spanned.update(range(c + 1, c + colspan))
             # a label repeats over its span; a figure counts once (in its first column)
             beyond = "" if colspan > 1 and is_number(text) else text
@@ -185,10 +193,7 @@ def page_meta(tree: etree._Element) -> dict[str, str]:
 def _breadcrumb(tree: etree._Element) -> str | None:
     """The page's "you are here" trail: an element whose class/id says so (attributes are
     read first, text only of those), else the element holding a text that opens with 当前位置."""
-    marked = [el for el in _CRUMB_CANDIDATES(tree)
-              if _CRUMB.search(f"{el.get('class', '')} {el.get('id', '')}")]
-    here = tree.xpath("//text()[starts-with(normalize-space(.), '当前位置')]")
-    for el in marked + [t.getparent() for t in here[:1]]:
+    for el in _crumb_candidates(tree):
         text = _WS.sub(" ", el.text_content()).strip()
         if 0 < len(text) <= 200:
             parts = [_squash(a.text_content()) for a in el.iter("a")] + [_squash(text.split(">")[-1])]
@@ -196,15 +201,24 @@ def _breadcrumb(tree: etree._Element) -> str | None:
     return None
 
 
-def _xpath_named(*tags: str) -> etree.XPath:
-    """Elements of these tags with a class or an id, in document order (tree.iter(tags) without
-    a Python object made for every cell of the page)."""
-    test = " or ".join(f"self::{tag}" for tag in tags)
-    return etree.XPath(f"descendant-or-self::*[{test}][@class or @id]")
+def _crumb_candidates(tree: etree._Element) -> Iterator[etree._Element]:
+    for el in _named(tree, "div", "nav", "p", "span", "td", "ul", "ol"):
+        if _CRUMB.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            yield el
+    yield from (t.getparent() for t in _HERE(tree)[:1])  # read only when no marked element fits
 
 
-_CRUMB_CANDIDATES = _xpath_named("div", "nav", "p", "span", "td", "ul", "ol")
-_HEADING_CANDIDATES = _xpath_named("div", "p", "td", "span", "h3")
+# contains() first: normalize-space() copies every text node of the page
+_HERE = etree.XPath("//text()[contains(., '当前位置')][starts-with(normalize-space(.), '当前位置')]")
+
+
+# Elements with a class or an id, in document order: the XPath tests the attributes first,
+# so no Python object is made for the page's other elements (tree.iter(tags) makes one each).
+_WITH_CLASS_OR_ID = etree.XPath("descendant-or-self::*[@class or @id]")
+
+
+def _named(tree: etree._Element, *tags: str) -> list[etree._Element]:
+    return [el for el in _WITH_CLASS_OR_ID(tree) if el.tag in tags]
 
 
 def _heading(tree: etree._Element) -> str | None:
@@ -214,7 +228,7 @@ def _heading(tree: etree._Element) -> str | None:
             text = _WS.sub(" ", h.text_content()).strip()
             if 4 <= len(_squash(text)) <= 80:
                 return text
-    for el in _HEADING_CANDIDATES(tree):
+    for el in _named(tree, "div", "p", "td", "span", "h3"):
         if _HEADING_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
             text = _WS.sub(" ", el.text_content()).strip()
             if 4 <= len(_squash(text)) <= 80:
@@ -222,12 +236,32 @@ def _heading(tree: etree._Element) -> str | None:
     return None
 
 
-def _main_text(html: str) -> str:
+@functools.cache
+def _extractor() -> trafilatura.settings.Extractor:
     # fast: trafilatura's own extractor only, without its readability/justext fallbacks,
-    # which cost half the page's time and only matter for pages it cannot read at all
-    text = trafilatura.extract(html, include_tables=False, include_comments=False,
-                               favor_recall=True, deduplicate=False, fast=True) or ""
+    # which cost half the page's time and only matter for pages it cannot read at all.
+    # Made once (reading trafilatura's config costs ~5% of its run); extraction never changes it.
+    return trafilatura.settings.Extractor(output_format="txt", fast=True, recall=True, comments=False,
+                                          tables=False, dedup=False)
+
+
+def _main_text(html: str, tree: etree._Element) -> str:
+    """trafilatura's main text, squashed; it is handed the page's tree (it works on a copy)
+    when its own parse would build the same one, else the page's text."""
+    text = trafilatura.extract(tree if _same_parse(html, tree) else html, options=_extractor()) or ""
     return _squash(text)
+
+
+_NO_COMMENT_OR_PI = etree.XPath("not(//comment() | //processing-instruction())")
+
+
+def _same_parse(html: str, tree: etree._Element) -> bool:
+    """True when trafilatura.utils.load_html(html) would parse `html` into this very tree: it
+    repairs nothing, its parser's only differences (comments and processing instructions
+    dropped) find nothing to drop, the tree is the document's root and passes its checks."""
+    beginning = html[:50].lower()
+    return (tree.getparent() is None and len(tree) >= (2 if is_dubious_html(beginning) else 1)
+            and _NO_COMMENT_OR_PI(tree) and repair_faulty_html(html, beginning) == html)
 
 
 _CONTAINER_TAGS = frozenset(("div", "article", "section", "td", "main"))
@@ -261,7 +295,7 @@ def _container(tree: etree._Element, main: str) -> etree._Element:
 def html_to_document(data: bytes) -> Document:
     html = decode_text(data)
     tree = lxml.html.fromstring(html)
-    main = _main_text(html)
+    main = _main_text(html, tree)
     doc = Document(format="html", title_hint=_title_hint(tree), meta=page_meta(tree))
     for item in _walk(_container(tree, main)):
         if isinstance(item, str):
