@@ -195,16 +195,18 @@ class CrawlState:
 
     # -- writing -----------------------------------------------------------------------
 
-    def _upsert(self, kind: str, f: Fetch, fetched: bool, keep_document: bool) -> None:
-        """Insert or update the URL's row; a document row stays a document for pages."""
+    def _upsert(self, kind: str, f: Fetch, fetched: bool, keep_document: bool,
+                extra: dict[str, Any] | None = None) -> None:
+        """Insert or update the URL's row (and `extra` columns); a document row stays a
+        document for pages. Plain SQL: this runs for every response of a crawl."""
         row = self.get(f.url)
         values = {"sha256": f.sha256, "etag": f.etag, "last_modified": f.last_modified,
                   "content_type": f.content_type, "http_status": f.http_status}
         if row is None:
-            self._table("crawl_urls").insert({
+            self._insert("crawl_urls", {
                 "url": f.url, "kind": kind, **values, "first_seen": f.seen_at,
                 "last_seen": f.seen_at, "last_fetched": f.seen_at if fetched else None,
-                "parent_url": f.parent_url, "source": f.source})
+                "parent_url": f.parent_url, "source": f.source, **(extra or {})})
             return
         update: dict[str, Any] = {"last_seen": max(row.last_seen, f.seen_at),
                                   "removed_at": None, "removed_reason": None}
@@ -215,7 +217,14 @@ class CrawlState:
         else:  # a 304 may carry fresh validators, nothing else
             update.update({k: v for k, v in values.items() if v and k in ("etag", "last_modified")})
         update.update({k: v for k, v in (("parent_url", f.parent_url), ("source", f.source)) if v})
-        self._table("crawl_urls").update(f.url, update)
+        sets = ", ".join(f"[{col}] = ?" for col in {**update, **(extra or {})})
+        self.db.execute(f"UPDATE crawl_urls SET {sets} WHERE url = ?",
+                        [*update.values(), *(extra or {}).values(), f.url])
+
+    def _insert(self, table: str, values: dict[str, Any]) -> None:
+        cols = ", ".join(f"[{col}]" for col in values)
+        marks = ", ".join("?" for _ in values)
+        self.db.execute(f"INSERT INTO [{table}] ({cols}) VALUES ({marks})", list(values.values()))
 
     def record_document(self, f: Fetch, fetched: bool = True) -> int:
         """A document seen at its URL (fetched: its bytes came now; else a 304 revalidated
@@ -223,8 +232,7 @@ class CrawlState:
         if f.sha256 is None:
             raise ValueError("a document needs its sha256")
         with self.db.atomic():
-            self._upsert("document", f, fetched, keep_document=True)
-            self._table("crawl_urls").update(f.url, {"archived_at": f.seen_at})
+            self._upsert("document", f, fetched, keep_document=True, extra={"archived_at": f.seen_at})
             return self._version(f.url, f.sha256, f.seen_at)
 
     def _version(self, url: str, sha256: str, seen_at: str) -> int:
@@ -235,8 +243,8 @@ class CrawlState:
                             " WHERE url = ? AND version = ?", [seen_at, url, last["version"]])
             return int(last["version"])
         version = (last["version"] + 1) if last else 1
-        self._table("crawl_versions").insert({"url": url, "version": version, "sha256": sha256,
-                                          "first_seen": seen_at, "last_seen": seen_at})
+        self._insert("crawl_versions", {"url": url, "version": version, "sha256": sha256,
+                                        "first_seen": seen_at, "last_seen": seen_at})
         return version
 
     def record_page(self, f: Fetch, body: bytes | None, kind: str = "page") -> None:
@@ -255,8 +263,7 @@ class CrawlState:
     def record_rejected(self, f: Fetch, reason: str) -> None:
         """An error page or broken file at a URL: never a document, remembered as such."""
         with self.db.atomic():
-            self._upsert("rejected", f, True, keep_document=False)
-            self._table("crawl_urls").update(f.url, {"note": reason})
+            self._upsert("rejected", f, True, keep_document=False, extra={"note": reason})
 
     def mark_removed(self, url: str, at: str, reason: str) -> bool:
         """Mark a document URL gone (404/410, or no longer listed); True when newly marked."""
