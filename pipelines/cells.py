@@ -32,6 +32,7 @@ def normalise(cell: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", cell or ""))
 
 
+@functools.lru_cache(maxsize=8192)  # the mapper asks these of every cell, several times
 def is_blank(cell: str) -> bool:
     return normalise(cell) in BLANK_MARKS
 
@@ -47,6 +48,7 @@ def _figure(text: str) -> str | None:
     return (m.group(1) if m.re is not _THOUSANDS else m.group(0)).replace(",", "")
 
 
+@functools.lru_cache(maxsize=8192)
 def is_number(cell: str) -> bool:
     return _figure(normalise(cell)) is not None
 
@@ -58,6 +60,7 @@ def note_of(cell: str) -> str | None:
     return None if figure is None or figure == text.replace(",", "") else text
 
 
+@functools.lru_cache(maxsize=8192)
 def is_value(cell: str) -> bool:
     """A cell that can stand in a figure column: a number or a blank."""
     return is_blank(cell) or is_number(cell)

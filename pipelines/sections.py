@@ -6,6 +6,7 @@ the previous one unless the previous one ends a sentence or the new one opens an
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ _NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．]\s*(.+)$")
 
 
+@functools.lru_cache(maxsize=4096)  # a line is cleaned for its heading, then for its part
 def clean_line(text: str) -> str:
     """Markdown and list markers off, markdown links to their text, ends trimmed."""
     text = _MD_LINK.sub(r"\1", text.strip())

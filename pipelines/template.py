@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import forms
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: match_row's cache key is cheap
 class RowSpec:
     key: str
     patterns: tuple[str, ...]  # regexes searched in the label (white space removed)
