@@ -67,10 +67,11 @@ def group_lines(chars: list[Char], ordered: bool = False) -> list[list[Char]]:
     if len(chars) < 2:
         return [list(chars)] if chars else []
     bands: list[list[Any]] = []  # [top, bottom, chars]
+    recent: list[list[Any]] = []  # the last three bands, the last one first
     for ch in chars if ordered else sorted(chars, key=_TOP_X0):
         top, bottom = ch.top, ch.bottom
         height = 0.1 if 0.1 > bottom - top else bottom - top  # max(bottom - top, 0.1), spelt out
-        for band in reversed(bands[-3:]):
+        for band in recent:
             b0, b1 = band[0], band[1]
             overlap = (bottom if bottom < b1 else b1) - (top if top > b0 else b0)
             if overlap >= 0.5 * (b1 - b0 if b1 - b0 < height else height):
@@ -79,6 +80,7 @@ def group_lines(chars: list[Char], ordered: bool = False) -> list[list[Char]]:
                 break
         else:
             bands.append([top, bottom, [ch]])
+            recent = [bands[-1], *recent[:2]]
     return [sorted(b[2], key=_X0) for b in bands]
 
 

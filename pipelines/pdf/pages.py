@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 from statistics import median
 from typing import Any
 
@@ -25,6 +26,7 @@ from pipelines.textdoc import _space_row, is_footer, is_page_number
 
 MAX_CELL_CHARS = 150  # a cell holding more is running text in a frame, not a table cell
 TOL = 2.0  # characters this far outside a table still belong to it
+_TOP_X0 = attrgetter("top", "x0")
 
 
 @dataclass(slots=True)
@@ -113,22 +115,22 @@ def cell_texts(cells: list[BBox], chars: list[Char]) -> tuple[list[str], list[Ch
     """The text of each cell, and the characters that fell in none: the cells are laid on
     the grid of their boundaries, and each character looks up its slot by bisection. The
     characters are put in line order once (as `group_lines` would sort each cell's)."""
-    xs, ys = cluster(x for c in cells for x in (c[0], c[2])), cluster(y for c in cells for y in (c[1], c[3]))
-    col = nearest_of(xs, (x for c in cells for x in (c[0], c[2])))
-    row = nearest_of(ys, (y for c in cells for y in (c[1], c[3])))
+    x0s, tops, x1s, bottoms = zip(*cells)
+    xs, ys = cluster(x0s + x1s), cluster(tops + bottoms)
+    col, row = nearest_of(xs, x0s + x1s), nearest_of(ys, tops + bottoms)
     slot: list[list[int | None]] = [[None] * (len(xs) + 1) for _ in range(len(ys) + 1)]  # index + 1: -1 is outside
     for i, (x0, top, x1, bottom) in enumerate(cells):
         for r in range(row[top] + 1, row[bottom] + 1):
-            for c in range(col[x0] + 1, col[x1] + 1):
-                slot[r][c] = i
+            slot[r][col[x0] + 1:col[x1] + 1] = [i] * (col[x1] - col[x0])
     owner = [slot[bisect_right(ys, (ch.top + ch.bottom) / 2)][bisect_right(xs, (ch.x0 + ch.x1) / 2)]
              for ch in chars]  # the centre, as Char.cx and Char.cy compute it
     inside: list[list[Char]] = [[] for _ in cells]
-    keys = [(ch.top, ch.x0) for ch in chars]
+    keys = list(map(_TOP_X0, chars))
     for j in sorted(range(len(chars)), key=keys.__getitem__):
         if owner[j] is not None:
             inside[owner[j]].append(chars[j])
-    texts = ["\n".join(map(joined, group_lines(found, ordered=True))) if found else "" for found in inside]
+    texts = [found[0].text if len(found) == 1 else "\n".join(map(joined, group_lines(found, ordered=True)))
+             if found else "" for found in inside]
     return texts, [ch for ch, k in zip(chars, owner) if k is None]
 
 
@@ -143,19 +145,18 @@ def _area(box: BBox) -> float:
 def _by_table(chars: list[Char], boxes: list[BBox]) -> tuple[list[list[Char]], list[Char]]:
     """Each character to the first (smallest) box around its centre, within TOL; boxes take
     their rows of characters by bisection over the characters sorted by centre height."""
-    centres = sorted(((c.top + c.bottom) / 2, i) for i, c in enumerate(chars))  # Char.cy, stable
-    order = [chars[i] for _, i in centres]
-    keys = [cy for cy, _ in centres]
+    cys = [(c.top + c.bottom) / 2 for c in chars]  # Char.cy
+    ranked = sorted(range(len(chars)), key=cys.__getitem__)  # stable: ties keep reading order
+    order, keys = [chars[i] for i in ranked], [cys[i] for i in ranked]
     owner: list[int | None] = [None] * len(order)
-    for k, (x0, top, x1, bottom) in enumerate(boxes):
-        for i in range(bisect_left(keys, top - TOL), bisect_right(keys, bottom + TOL)):
-            if owner[i] is None and x0 - TOL <= (order[i].x0 + order[i].x1) / 2 <= x1 + TOL:
-                owner[i] = k
     inside: list[list[Char]] = [[] for _ in boxes]
-    free = []
-    for ch, k in zip(order, owner):
-        (free if k is None else inside[k]).append(ch)
-    return inside, free
+    for k, (x0, top, x1, bottom) in enumerate(boxes):
+        mine, left, right = inside[k], x0 - TOL, x1 + TOL
+        for i in range(bisect_left(keys, top - TOL), bisect_right(keys, bottom + TOL)):
+            if owner[i] is None and left <= (order[i].x0 + order[i].x1) / 2 <= right:
+                owner[i] = k
+                mine.append(order[i])
+    return inside, [ch for ch, k in zip(order, owner) if k is None]
 
 
 def page_items(page: Page) -> list[Part | Line]:
