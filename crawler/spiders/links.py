@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
 
+from lxml.etree import XPath
 from scrapy.http import HtmlResponse
 
 from crawler.sources import skipped
@@ -63,20 +64,27 @@ def absolute(response: HtmlResponse, href: str) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+ANCHORS = XPath("//a[@href or @onclick]")
+FRAMES = XPath("//iframe[@src] | //frame[@src]")
+TEXT = XPath(".//text()", smart_strings=False)
+
+
 def page_links(response: HtmlResponse) -> Iterator[PageLink]:
-    """Every link of the page that could lead somewhere, frames included."""
-    for anchor in response.xpath("//a[@href or @onclick]"):
-        target = anchor_target(anchor.attrib.get("href") or "", anchor.attrib.get("onclick") or "")
+    """Every link of the page that could lead somewhere, frames included. Read on the lxml
+    tree itself (called several times a page: no Selector per anchor and text node)."""
+    root = response.selector.root
+    for anchor in ANCHORS(root):
+        target = anchor_target(anchor.get("href") or "", anchor.get("onclick") or "")
         url = absolute(response, target) if target else None
         if url is None:
             continue
-        text = clean_space(" ".join(anchor.xpath(".//text()").getall()))
-        title = clean_space(anchor.attrib.get("title") or "")
+        text = clean_space(" ".join(TEXT(anchor)))
+        title = clean_space(anchor.get("title") or "")
         yield PageLink(url, max(text, title, key=len))
-    for frame in response.xpath("//iframe[@src] | //frame[@src]"):
-        url = absolute(response, frame.attrib["src"])
+    for frame in FRAMES(root):
+        url = absolute(response, frame.get("src"))
         if url is not None:
-            yield PageLink(url, clean_space(frame.attrib.get("title") or ""), frame=True)
+            yield PageLink(url, clean_space(frame.get("title") or ""), frame=True)
 
 
 def script_files(response: HtmlResponse) -> Iterator[PageLink]:
