@@ -8,6 +8,7 @@ gaps are measured instead, so a column gap and a word space are told apart by wi
 from __future__ import annotations
 
 import ctypes
+import struct
 from dataclasses import dataclass
 from itertools import islice
 from operator import attrgetter
@@ -36,6 +37,7 @@ class Char:
 
 
 _TOP_X0, _X0 = attrgetter("top", "x0"), attrgetter("x0")
+_RECT = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom
 
 
 def pdfium_chars(page: Any, height: float) -> list[Char]:
@@ -52,12 +54,12 @@ def pdfium_chars(page: Any, height: float) -> list[Char]:
     handle, out = pointer(textpage.raw), ctypes.byref(rect)
     box, size_of = unchecked("FPDFText_GetLooseCharBox"), unchecked("FPDFText_GetFontSize", ctypes.c_double)
     chars: list[Char] = []
-    add = chars.append
+    add, unpack = chars.append, _RECT.unpack_from
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\x00\ufffe\uffff" or not box(handle, i, out):
             continue
-        top, bottom = rect.top, rect.bottom
-        add(Char(ch, rect.left, height - top, rect.right, height - bottom, size_of(handle, i) or (top - bottom)))
+        left, top, right, bottom = unpack(rect)  # one read of the four fields
+        add(Char(ch, left, height - top, right, height - bottom, size_of(handle, i) or (top - bottom)))
     return chars
 
 

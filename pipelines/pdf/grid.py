@@ -84,9 +84,11 @@ class _Sets:
         self.parent[self.root(i)] = self.root(j)
 
     def groups(self) -> list[list[int]]:
+        """The sets, each in ascending order, ordered by their smallest member."""
         out: dict[int, list[int]] = {}
-        for i in range(len(self.parent)):
-            out.setdefault(self.root(i), []).append(i)
+        parent = self.parent
+        for i in range(len(parent)):
+            out.setdefault(i if parent[i] == i else self.root(i), []).append(i)
         return list(out.values())
 
 
@@ -96,11 +98,11 @@ def _connected(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]
     sets = _Sets(len(hs) + len(vs))
     order = sorted(range(len(vs)), key=lambda j: vs[j][0])
     xs = [vs[j][0] for j in order]
+    reach = [(vs[j][1] - SNAP, vs[j][2] + SNAP, len(hs) + j) for j in order]  # y range, set member
     for i, (y, x0, x1) in enumerate(hs):
-        for k in range(bisect_left(xs, x0 - SNAP), bisect_right(xs, x1 + SNAP)):
-            j = order[k]
-            if vs[j][1] - SNAP <= y <= vs[j][2] + SNAP:
-                sets.join(i, len(hs) + j)
+        for low, high, j in reach[bisect_left(xs, x0 - SNAP):bisect_right(xs, x1 + SNAP)]:
+            if low <= y <= high:
+                sets.join(i, j)
     groups = [([hs[i] for i in g if i < len(hs)], [vs[i - len(hs)] for i in g if i >= len(hs)]) for g in sets.groups()]
     return [g for g in groups if len(g[0]) >= 2 and len(g[1]) >= 2]
 
@@ -147,19 +149,24 @@ def _grid_cells(hs: list[Seg], vs: list[Seg]) -> list[BBox]:
     grid = _Grid(hs, vs)
     nr, nc = len(grid.ys) - 1, len(grid.xs) - 1
     sets = _Sets(nr * nc)
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and not grid.v[c + 1][r]:
-                sets.join(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and not grid.h[r + 1][c]:
-                sets.join(r * nc + c, (r + 1) * nc + c)
+    for c in range(1, nc):  # boundaries inside the grid that no line draws
+        for r, drawn in enumerate(grid.v[c][:nr]):
+            if not drawn:
+                sets.join(r * nc + c - 1, r * nc + c)
+    for r in range(1, nr):
+        for c, drawn in enumerate(grid.h[r][:nc]):
+            if not drawn:
+                sets.join((r - 1) * nc + c, r * nc + c)
     cells = []
+    v, h, xs, ys = grid.v, grid.h, grid.xs, grid.ys
     for group in sets.groups():
+        if len(group) == 1:  # most slots: closed when its four sides are drawn
+            r, c = divmod(group[0], nc)
+            if v[c][r] and v[c + 1][r] and h[r][c] and h[r + 1][c]:
+                cells.append((xs[c], ys[r], xs[c + 1], ys[r + 1]))
+            continue
         r0, r1 = group[0] // nc, group[-1] // nc  # a group's slots are in ascending order
-        if len(group) == 1:
-            c0 = c1 = group[0] % nc
-        else:
-            c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
+        c0, c1 = min(i % nc for i in group), max(i % nc for i in group)
         if len(group) == (r1 - r0 + 1) * (c1 - c0 + 1) and grid.closed(r0, r1, c0, c1):
-            cells.append((grid.xs[c0], grid.ys[r0], grid.xs[c1 + 1], grid.ys[r1 + 1]))
+            cells.append((xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
     return cells
