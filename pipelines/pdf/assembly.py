@@ -28,14 +28,13 @@ class Table:
 
 
 def _part_rows(part: Part, xs: list[float]) -> list[list[str]]:
-    ys = cluster(y for box, _ in part.cells for y in (box[1], box[3]))
+    x0s, tops, x1s, bottoms = zip(*(box for box, _ in part.cells))
+    ys = cluster(tops + bottoms)
     grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-    col = nearest_of(xs, (x for box, _ in part.cells for x in (box[0], box[2])))
-    row = nearest_of(ys, (y for box, _ in part.cells for y in (box[1], box[3])))
+    col, row = nearest_of(xs, x0s + x1s), nearest_of(ys, tops + bottoms)
     for (x0, top, x1, bottom), text in part.cells:
         for r in range(row[top], row[bottom]):
-            for c in range(col[x0], col[x1]):
-                grid[r][c] = text
+            grid[r][col[x0]:col[x1]] = [text] * (col[x1] - col[x0])
     return [row for row in grid if any(row)] or grid
 
 
@@ -76,7 +75,8 @@ def _join_rows(last: list[str], first: list[str]) -> list[str] | None:
 
 def table_rows(table: Table) -> list[list[str]]:
     """The grid of a table that may run over several pages."""
-    xs = cluster(x for part in table.parts for box, _ in part.cells for x in (box[0], box[2]))
+    xs = cluster([box[0] for part in table.parts for box, _ in part.cells]
+                 + [box[2] for part in table.parts for box, _ in part.cells])
     rows: list[list[str]] = []
     for part in table.parts:
         more = _part_rows(part, xs)
