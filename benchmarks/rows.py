@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
             got.append(f"ROW {name}: failed with exit code {done.returncode}")
         elif not got:
             got.append(f"ROW {name}: printed no ROW line")
+        seen = {row.split(":")[0] for row in rows}  # parse.py repeats pdf.py's row: once
         rows += [f"{line}  [{name}, load {load:.1f}, {time.monotonic() - started:.0f} s]"
-                 for line in got]
+                 for line in got if line.split(":")[0] not in seen]
     print("\nissue 13, figure; anchor; ratio; target — one run of each:")
     print("\n".join(rows))
     return 0
