@@ -153,6 +153,8 @@ TABLES: dict[str, dict[str, Any]] = {
     "_sqlite_migrations": {"title": "数据库迁移记录", "columns": _columns(
         "id migration_set name applied_at", migration_set="迁移集", name="迁移名称",
         applied_at="应用时间")},
+    "archive_state": {"title": "档案库维护状态", "columns": _columns(
+        "key value", key="键（agencies_settled：上次合并机关时机关表的指纹）", value="值")},
     "reports_fts": {"title": "检索索引（报告）"},
     "related_fts": {"title": "检索索引（相关文件）"},
 }

@@ -449,3 +449,20 @@ def m015_text_last(db: Database) -> None:
     db.execute(f"ALTER TABLE reports ADD COLUMN sections TEXT GENERATED ALWAYS AS"
                f" ({SECTIONS_SQL}) VIRTUAL")
     recreate_views(db)
+
+
+@migrations()
+def m016_hit_list_index(db: Database) -> None:
+    """A narrow index of what a search hit shows (id, year, agency, title, kind, template):
+    `search --limit 0` reads it for every hit instead of each report's row, which its text
+    makes a page of its own (0.41 s against 0.26 s for 85,000 hits; ~0.1 KB a report)."""
+    db.execute("CREATE INDEX reports_hit_list ON reports(id, year, agency, title, kind,"
+               " template)")
+
+
+@migrations()
+def m017_archive_state(db: Database) -> None:
+    """A key-value table of the archive's own upkeep: `agencies_settled` is the agencies'
+    fingerprint when identity.settle last ran, so an open that finds it unchanged skips the
+    merge pass (0.1 s of every command at 20,000 agencies)."""
+    db.execute("CREATE TABLE archive_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

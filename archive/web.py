@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).parent
 INTERNAL = ("cells", "cell_values", "cell_keys", "checks", "labels", "copies", "sightings",
             "agency_names", "runs", "reports_fts", "related_fts", "crawl_urls", "crawl_versions",
             "crawl_bodies", "crawl_jobs", "crawl_failures", "crawl_warc_records",
-            "_sqlite_migrations", "related_documents")
+            "_sqlite_migrations", "related_documents", "archive_state")
 FACETS = ["year", "region", "agency", "template", "kind"]
 
 

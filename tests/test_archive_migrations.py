@@ -58,7 +58,8 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
                            "m009_sighting_context", "m010_sighting_warc_records",
                            "m011_store_once", "m012_compact_cells_and_parse",
                            "m013_compact_provenance", "m014_index_without_positions",
-                           "m015_text_last"]
+                           "m015_text_last", "m016_hit_list_index",
+                         "m017_archive_state"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id
