@@ -207,7 +207,9 @@ def _crumb_candidates(tree: etree._Element) -> Iterator[etree._Element]:
     for el in _named(tree, "div", "nav", "p", "span", "td", "ul", "ol"):
         if _CRUMB.search(f"{el.get('class', '')} {el.get('id', '')}"):
             yield el
-    yield from (t.getparent() for t in _HERE(tree)[:1])  # read only when no marked element fits
+    for text in _HERE(tree)[:1]:  # read only when no marked element fits
+        el = text.getparent()  # for a tail, the node before it: a comment's is its parent's
+        yield el if isinstance(el.tag, str) else el.getparent()
 
 
 # contains() first: normalize-space() copies every text node of the page

@@ -54,3 +54,15 @@ def test_rows_pasted_as_paragraphs_become_rows() -> None:
     doc = extract(_page(body).encode("utf-8"), "page.html")
     rows = [r for b in doc.blocks if isinstance(b, TableBlock) for r in b.rows]
     assert ["规章", "1", "0", "3"] in rows and ["行政处罚", "12"] in rows
+
+
+def test_a_comment_before_the_breadcrumb_text_does_not_fail_the_page() -> None:
+    """当前位置 as the tail of a comment (a CMS template marker): the trail is read from the
+    element around them, not from the comment (which has no text_content)."""
+    page = (f"<html><head><meta charset='utf-8'><title>某镇2022年政府信息公开工作年度报告</title>"
+            f"</head><body><div><!-- crumb -->当前位置：<a href='/'>首页</a> &gt; <a>年度报告</a>"
+            f"</div><div class='article'><h1>某镇2022年政府信息公开工作年度报告</h1>{BODY}</div>"
+            f"</body></html>")
+    doc = extract(page.encode("utf-8"), "page.html")
+    assert doc.meta["breadcrumb"].startswith("首页>年度报告")
+    assert "全年主动公开政府信息一百余条" in parse_document(doc).report["sections"]["1"]
