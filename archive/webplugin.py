@@ -117,7 +117,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
     meta = datasette.table_metadata(database, table)
     q = request.args.get("_search")
     raw = (request.args.get("_searchmode") or meta.get("searchmode")) == "raw"
-    query = _parsed(q or "") if q and q.strip() else None
+    query = _parsed(q) if q and q.strip() else None
     if meta.get("fts_table") != "reports_fts" or raw or query is None or is_exact(query):
         return None
     pk = escape_sqlite(meta.get("fts_pk", "rowid"))
