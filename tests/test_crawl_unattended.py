@@ -20,7 +20,7 @@ from tests.crawl_support import crawl, nianbao, profile, sightings
 from tests.portal_families import FamiliesPortal
 
 SCOPE = "^/xxgk/zfxxgknb/"
-ANSWERED = 10  # requests answered before the portal holds a stopped crawl's next ones
+HELD_AFTER = 3  # documents answered before the portal holds a stopped crawl's next requests
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,14 @@ def wait_until(ready, child: subprocess.Popen, what: str, bound: float = 300) ->
 
 
 def start_and_stop(portal, archive: Path, sources: Path, sig: int) -> int:
-    """Start a crawl; the portal answers its first ANSWERED requests and holds the next, so
-    the crawl is mid-way by construction; once it archived three copies, stop it with `sig`,
-    then let the portal answer again. The crawl's exit status."""
-    portal.hold_after(ANSWERED)
+    """Start a crawl; the portal answers until it sent HELD_AFTER report documents and holds
+    every request after, so the crawl is mid-way by construction; once it archived a copy,
+    stop it with `sig`, then let the portal answer again. The crawl's exit status.
+
+    (Not a count of requests: which pages come first is the scheduler's, and the first ten
+    requests can be robots.txt, list pages, a 429 and detail pages whose attachments are then
+    held, so fewer copies than awaited came and the held requests timed out: CI, stop 16.)"""
+    portal.hold_after_documents(HELD_AFTER)
     log = archive.parent / f"crawl-{sig}.log"  # a file, not a pipe nobody reads while waiting
     with log.open("w") as out:
         child = subprocess.Popen(
@@ -69,8 +73,8 @@ def start_and_stop(portal, archive: Path, sources: Path, sig: int) -> int:
              "--fast", "--sources", str(sources)],
             stdout=out, stderr=out, text=True)
         try:
-            wait_until(lambda: portal.waiting >= 1 and copies(archive) >= 3, child,
-                       "held mid-way with three copies archived")
+            wait_until(lambda: portal.waiting >= 1 and copies(archive) >= 1, child,
+                       "held mid-way with a copy archived")
             child.send_signal(sig)
         finally:
             portal.release()

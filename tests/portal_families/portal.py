@@ -74,6 +74,12 @@ class FamiliesPortal:
         client cannot finish meanwhile, so a test can act on it mid-way, whatever its speed."""
         self.running.state.hold_after(count)
 
+    def hold_after_documents(self, count: int) -> None:
+        """Answer until `count` report documents have been sent, then hold every further
+        request until `release()`: the client is mid-way with that many documents in hand,
+        whatever order it asked for pages and documents in."""
+        self.running.state.hold_after_documents(count)
+
     def release(self) -> None:
         self.running.state.release()
 

@@ -70,6 +70,9 @@ class PortalState:
         self.lock = threading.Lock()
         self.answer_limit: int | None = None  # hold every request past this many (hold_after)
         self.arrived = 0  # requests since the limit was set
+        self.document_limit: int | None = None  # hold once this many documents were answered
+        self.documents_answered = 0  # (hold_after_documents)
+        self.document_paths = {document_path(ref) for ref in manifest.documents(gate=True)}
         self.waiting = 0  # requests held now
         self.released = threading.Event()
 
@@ -78,16 +81,28 @@ class PortalState:
             self.answer_limit, self.arrived = count, 0
             self.released.clear()
 
+    def hold_after_documents(self, count: int) -> None:
+        with self.lock:
+            self.document_limit, self.documents_answered = count, 0
+            self.released.clear()
+
     def release(self) -> None:
         with self.lock:
-            self.answer_limit = None
+            self.answer_limit = self.document_limit = None
         self.released.set()
+
+    def answered(self, role: str, path: str, status: int) -> None:
+        """Count a report document sent whole (for hold_after_documents)."""
+        if status == 200 and (role, path) in self.document_paths:
+            with self.lock:
+                self.documents_answered += 1
 
     def take_turn(self) -> None:
         """Past the answer limit, wait (counted in `waiting`) until released or stopped."""
         with self.lock:
             self.arrived += 1
-            held = self.answer_limit is not None and self.arrived > self.answer_limit
+            held = ((self.answer_limit is not None and self.arrived > self.answer_limit)
+                    or (self.document_limit is not None and self.documents_answered >= self.document_limit))
             self.waiting += held
         if held:
             self.released.wait(600)
@@ -100,6 +115,13 @@ class PortalState:
                 return False
             self.answered_once.add((role, key))
             return True
+
+
+def document_path(ref: str) -> tuple[str, str]:
+    """(server role, URL path) of a manifest document reference ("/p", "tls:/p", "gate:/p",
+    "/bundle.zip#member": the bundle itself)."""
+    role, _, path = ref.partition(":") if ref.startswith(("tls:", "gate:")) else ("main", "", ref)
+    return role, path.partition("#")[0]
 
 
 class FamiliesServer(ThreadingHTTPServer):
@@ -164,6 +186,7 @@ class FamiliesHandler(BaseHTTPRequestHandler):
         time.sleep(state.latency)
         reply = self.route(method, body)
         sent = self.send(reply, method)
+        state.answered(role, unquote(urlsplit(self.path).path), reply.status)
         state.hits.append(Hit(
             method, self.path, self.headers.get("Host", ""), reply.status,
             utf8_header(self.headers.get("User-Agent", "")), role=role, started=started,
