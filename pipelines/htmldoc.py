@@ -45,7 +45,10 @@ def expand_table(table: etree._Element) -> tuple[list[list[str]], bool]:
     header of colspan=2 over one logical column) are dropped, so that each figure column is
     one grid column.
     """
-    spans = _spanned_rows(table)
+    cells = [[cell for cell in tr if cell.tag in _CELL_TAGS] for tr in _rows(table)]
+    if not any(cell.get("rowspan") is not None or cell.get("colspan") is not None for row in cells for cell in row):
+        return _plain_grid(cells)
+    spans = [[(cell, _span(cell, "rowspan"), _span(cell, "colspan")) for cell in row] for row in cells]
     check_size(spans)
     grid: dict[tuple[int, int], str] = {}
     widths: dict[int, int] = {}
@@ -85,15 +88,23 @@ Spans = list[list[tuple[etree._Element, int, int]]]  # per row: (cell, rowspan, 
 
 def check_size(spans: Spans) -> None:
     """The expanded grid's size from the spans alone, before any cell is expanded."""
-    cells = sum(rowspan * colspan for row in spans for _, rowspan, colspan in row)
+    _check_cells(sum(rowspan * colspan for row in spans for _, rowspan, colspan in row))
+
+
+def _check_cells(cells: int) -> None:
     if cells > MAX_TABLE_CELLS:
         raise ExtractionError(f"table too large: {cells} cells (at most {MAX_TABLE_CELLS})")
 
 
-def _spanned_rows(table: etree._Element) -> Spans:
-    """Each visible row's td/th cells with their spans, read once."""
-    return [[(cell, _span(cell, "rowspan"), _span(cell, "colspan")) for cell in tr if cell.tag in _CELL_TAGS]
-            for tr in _rows(table)]
+# Most portal tables carry no span at all: their grid is their cells, each row padded to the
+# widest, read without the general case's grid of positions (the same result, faster).
+def _plain_grid(cells: list[list[etree._Element]]) -> tuple[list[list[str]], bool]:
+    """expand_table for a table whose cells have no rowspan/colspan attribute."""
+    _check_cells(sum(map(len, cells)))
+    texts = [[" ".join(_text(cell).split()) for cell in row] for row in cells]
+    width = max(map(len, texts), default=0)
+    used = [row for row in texts if any(row)]
+    return [row + [""] * (width - len(row)) for row in used], len({len(row) for row in used}) <= 1
 
 
 def _rows(table: etree._Element) -> Iterator[etree._Element]:
@@ -125,38 +136,46 @@ def _is_leaf_table(el: etree._Element) -> bool:
     return el.tag == "table" and el.find(".//table") is None
 
 
-def _walk(root: etree._Element) -> Iterator[str | etree._Element]:
-    """Text lines (str) and leaf tables (elements) in document order."""
+def _walk(root: etree._Element) -> list[str | etree._Element]:
+    """Text lines (str) and leaf tables (elements) in document order.
+
+    Appended to one list by a plain recursion: nested generators would hand every line up
+    through each level of the page's nesting.
+    """
+    out: list[str | etree._Element] = []
     buffer: list[str] = []
 
-    def flush() -> Iterator[str]:
-        line = _WS.sub(" ", "".join(buffer)).strip()
-        buffer.clear()
-        if line:
-            yield line
+    def flush() -> None:
+        if buffer:
+            line = _WS.sub(" ", "".join(buffer)).strip()
+            buffer.clear()
+            if line:
+                out.append(line)
 
-    def visit(el: etree._Element) -> Iterator[str | etree._Element]:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            if isinstance(el.tag, str) or el.tag is etree.Comment:
+    def visit(el: etree._Element) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            if isinstance(tag, str) or tag is etree.Comment:
                 buffer.append(el.tail or "")
             return
         if _is_leaf_table(el):
-            yield from flush()
-            yield el
+            flush()
+            out.append(el)
             buffer.append(el.tail or "")
             return
-        block = el.tag in _BLOCK_TAGS or el.tag in ("td", "th", "table")
+        block = tag in _BLOCK_TAGS or tag in ("td", "th", "table")
         if block:
-            yield from flush()
+            flush()
         buffer.append(el.text or "")
         for child in el:
-            yield from visit(child)
+            visit(child)
         if block:
-            yield from flush()
+            flush()
         buffer.append(el.tail or "")
 
-    yield from visit(root)
-    yield from flush()
+    visit(root)
+    flush()
+    return out
 
 
 def _title_hint(tree: etree._Element) -> str | None:
