@@ -75,3 +75,9 @@ def parse_number(cell: str) -> int | float | None:
     if figure is None:
         raise ValueError(f"not a number: {cell!r}")
     return float(figure) if "." in figure else int(figure)
+
+
+@functools.lru_cache(maxsize=8192)  # the mapper reads both of every figure cell it assigns
+def reading(cell: str) -> tuple[int | float | None, str | None]:
+    """parse_number(cell) and note_of(cell) at once; (None, None) for a blank."""
+    return parse_number(cell), note_of(cell)

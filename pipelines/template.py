@@ -76,6 +76,10 @@ def _bag(text: str) -> Counter[str]:
     return Counter(_LABEL_NOISE.sub("", text))
 
 
+# The printed labels' bags, made once: fuzzy_row compares a label with each of them.
+_LABEL_BAGS = {key: _bag(label) for key, label in APPLICATION_LABELS.items()}
+
+
 def fuzzy_row(label: str, candidates: tuple[str, ...], threshold: float = 0.6) -> str | None:
     """The candidate row whose printed label shares most characters with `label` (OCR
     noise tolerant: a garbled character or two still leaves most of the label), or None."""
@@ -84,7 +88,7 @@ def fuzzy_row(label: str, candidates: tuple[str, ...], threshold: float = 0.6) -
         return None
     best, best_score = None, threshold
     for key in candidates:
-        want = _bag(APPLICATION_LABELS[key])
+        want = _LABEL_BAGS[key]
         if not want:
             continue
         common = sum((got & want).values())
