@@ -112,9 +112,17 @@ def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
         return failed(f"too large when decompressed: over the {mb}memory cap")
 
 
+# Imported once in the forkserver, so that every worker forked from it starts with them: a
+# worker importing its readers itself costs ~0.5 CPU-s, paid again by each of the pool's
+# workers and by every worker that replaces one killed at a cap (a hostile file's timeout).
+# The OCR stack is not among them: onnxruntime starts threads, which a fork must not inherit,
+# and its models are hundreds of MB that a crawl of text reports never needs.
+PRELOAD = ["pipelines.task", "pipelines.htmldoc", "pipelines.pdf", "pypdfium2.raw", "pipelines.docxdoc", "docx"]
+
+
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipelines.task"])  # light: the readers load per format
+    ctx.set_forkserver_preload(PRELOAD)
     return ctx
 
 

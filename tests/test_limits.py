@@ -164,6 +164,26 @@ def allocate(mb: int) -> int:
     return len(bytearray(mb << 20))
 
 
+READERS = ("trafilatura", "pipelines.htmldoc", "pipelines.pdf", "pypdfium2.raw", "docx")
+OCR_STACK = ("onnxruntime", "rapidocr", "pipelines.ocr")
+
+
+def loaded(names: tuple[str, ...]) -> list[str]:
+    """In a worker: which of these modules it has imported (before any document)."""
+    return [name for name in names if name in sys.modules]
+
+
+def test_a_worker_starts_with_the_text_readers_loaded_and_without_ocr() -> None:
+    """The forkserver imports the readers once (limits.PRELOAD), so neither a new worker nor
+    one replacing a worker killed at a cap pays for them again; it skips a name it cannot
+    import without a word, which this would catch."""
+    with Workers(Limits(timeout=1, workers=1)) as pool:
+        assert pool.call(loaded, READERS + OCR_STACK).result() == list(READERS)
+        with pytest.raises(LimitExceeded):
+            pool.call(sleep_forever).result()
+        assert pool.call(loaded, READERS + OCR_STACK).result() == list(READERS)
+
+
 def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
     with Workers(Limits(timeout=1, memory_mb=200, workers=1)) as pool:
         with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
