@@ -315,9 +315,20 @@ def _container(tree: etree._Element, main: str) -> etree._Element:
     return best
 
 
+# lxml.html's own parser picks each element's class in Python: a callback for every element
+# object made, on every walk of the page, ours and trafilatura's (it works on copies of this
+# tree, which keep its parser). The classes it adds for form, input, select, textarea and
+# label carry form APIs that neither reader uses; this parser makes every element a plain
+# HtmlElement, chosen in C. The tree is otherwise the one lxml.html builds.
+_PARSER = etree.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
 def html_to_document(data: bytes) -> Document:
     html = decode_text(data)
-    tree = lxml.html.fromstring(html)
+    tree = lxml.html.fromstring(html, parser=_PARSER)
     main = _main_text(html, tree)
     doc = Document(format="html", title_hint=_title_hint(tree), meta=page_meta(tree))
     for item in _walk(_container(tree, main)):
