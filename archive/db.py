@@ -267,8 +267,9 @@ class Archive:
             "checks": dumps(report.get("checks") or []), "text": text,
             "primary_sha256": primary["sha256"], "updated_at": self.now(), **extra,
         })
-        new = IndexedDoc(row["id"], row["year"], text, row["agency_id"])
-        search.index_report(self.db, new, search.indexed(row))
+        new, old = IndexedDoc(row["id"], row["year"], text, row["agency_id"]), search.indexed(row)
+        if new != old:  # an index row is a function of these four: a second copy that leaves
+            search.index_report(self.db, new, old)  # the primary as it was costs no re-index
         self._write_cells(row["id"], report, decode_provenance(primary["provenance"]),
                           loads(primary["cell_flags"]) or {})
 
