@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from crawler.spiders import bundles
-from crawler.spiders.checks import pdf_problem, zip_problem
+from crawler.spiders.checks import XREF_CHECK_MAX, pdf_problem, zip_problem
 from tests.crawl_support import crawl, families_crawl, families_portal, paths, sightings, state
 
 __all__ = ["families_crawl", "families_portal"]
@@ -133,5 +133,10 @@ def test_bundle_members_unsafe_nested_and_gbk_named():
 
 def test_integrity_checks_on_pdf_and_zip_bytes():
     assert pdf_problem(PDF[:40]) == "truncated pdf (no %%EOF)"
+    assert pdf_problem(PDF).startswith("unparseable pdf")
+    # a table too large to read in the reactor is left to the parse (in a worker, capped)
+    padded = PDF.replace(b"\n%%EOF", b"x" * XREF_CHECK_MAX + b"\n%%EOF")
+    assert pdf_problem(padded) is None
+    assert pdf_problem(padded[:-100]) == "truncated pdf (no %%EOF)"
     assert zip_problem(zip_of([("a.pdf", PDF)])) is None
     assert zip_problem(zip_of([("a.pdf", PDF * 10)])[:60]).startswith("broken zip")
