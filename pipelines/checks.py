@@ -5,6 +5,7 @@ A failing check is data, not an error: real reports contain arithmetic mistakes.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
@@ -54,11 +55,17 @@ def _evaluate(identities: list[forms.Identity], rows: Cells) -> Iterator[dict[st
 
 def table_checks(table: str, rows: Cells) -> list[dict[str, Any]]:
     """Every identity of `table`, evaluated on its parsed rows."""
-    mine = [i for i in forms.IDENTITIES if i.table == table]
     out: list[dict[str, Any]] = []
-    for _, run in groupby(mine, key=lambda i: i.over):
-        out += _evaluate(list(run), rows)
+    for run in _runs(table):
+        out += _evaluate(run, rows)
     return out
+
+
+@functools.cache  # the identities are data: grouped once per table, not per report
+def _runs(table: str) -> tuple[list[forms.Identity], ...]:
+    """`table`'s identities in runs of the same kind (over columns or over rows)."""
+    mine = [i for i in forms.IDENTITIES if i.table == table]
+    return tuple(list(run) for _, run in groupby(mine, key=lambda i: i.over))
 
 
 def application_checks(apps: Cells) -> list[dict[str, Any]]:

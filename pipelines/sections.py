@@ -27,6 +27,7 @@ _HEADINGS = {
     5: r"存在的?主要问题|改进情况",
     6: r"其他需要报告|其他事项",
 }
+_PART_NAMES = {n: re.compile(pattern) for n, pattern in _HEADINGS.items()}
 _NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s*[、.．]\s*(.+)$")
 
@@ -52,7 +53,7 @@ def heading_split(text: str) -> tuple[int, str] | None:
         return None
     numeral = _NUMERALS.index(m.group(1)[-1]) + 1 if len(m.group(1)) == 1 else 0
     rest = m.group(2).strip()
-    if len(re.sub(r"\s+", "", rest)) <= 32:
+    if len("".join(rest.split())) <= 32:
         part = _part_named(rest, numeral)
         return (part, "") if part else None
     head = re.match(r"^(.{2,30}?)(?:[。：:]|\s)\s*(.+)$", rest)
@@ -63,7 +64,7 @@ def heading_split(text: str) -> tuple[int, str] | None:
 def _part_named(name: str, numeral: int) -> int | None:
     """The part whose name `name` is: the numeral's own part when its name fits, else the one
     part whose name fits (None when none or several do)."""
-    fits = [n for n, pattern in _HEADINGS.items() if re.search(pattern, name)]
+    fits = [n for n, pattern in _PART_NAMES.items() if pattern.search(name)]
     if numeral in fits:
         return numeral
     return fits[0] if len(fits) == 1 else None
