@@ -66,7 +66,7 @@ def _markers(doc: Document) -> str:
             parts.extend(cell for row in block.rows for cell in row)
         else:
             parts.append(block.text)
-    return re.sub(r"\s+", "", "".join(parts))
+    return "".join("".join(parts).split())  # white space removed (str.split's is \s's)
 
 
 def _flat_text(doc: Document) -> str:
