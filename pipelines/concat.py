@@ -103,7 +103,8 @@ def resolve(runs: list[Run], known: dict[str, dict[str, dict[str, object]]], tem
         if len(names) == 1:
             out[(r.table, r.key)] = ({names[0]: parse_number(r.digits)}, None,
                                      f"figure written against its label ({r.where})")
-    for table in {r.table for r in runs if (r.table, r.key) not in out}:
+    # in the runs' order, not a set's: the flags' order must not depend on the hash seed
+    for table in dict.fromkeys(r.table for r in runs if (r.table, r.key) not in out):
         mine = {r.key: r for r in runs if r.table == table and (r.table, r.key) not in out}
         given: dict[str, str | tuple[int | None, ...]] = {
             key: tuple(cells.values()) for key, cells in known[table].items()
