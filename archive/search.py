@@ -53,6 +53,12 @@ SNIPPET_WIDTH = 30
 HIT_LIST_INDEX = "reports_hit_list"  # m016: what a hit shows, without the text
 RANK_CAP = 1000  # ranked by BM25 when the query has at most this many hits
 MAX_AGENCY_TOKENS = 64  # more agencies than this: filtered by a join, not in the MATCH
+# FTS5 writes its in-memory term table out as a new segment whenever it holds `hashsize`
+# bytes (1 MB by default): with ~3,800 distinct tokens a report, every ~25 reports, each
+# flush writing its terms again and adding a segment for the merges to rewrite. 16 MB makes
+# a segment of ~400 reports, fewer and larger. The table grows that large only in a long
+# transaction (a rebuild, a batch of saves): ~30 MB more memory at its peak.
+INDEX_HASHSIZE = 16 << 20
 _SPACE = re.compile(r"\s+")
 
 
@@ -112,9 +118,15 @@ def unindex_report(db: Database, old: IndexedDoc) -> None:
                " VALUES ('delete', ?, ?)", _row(old))
 
 
+def tune_index(db: Database, table: str) -> None:
+    """Set the index's write options (kept in its `_config` table, so once is enough)."""
+    db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [INDEX_HASHSIZE])
+
+
 def rebuild_index(db: Database) -> int:
     """Re-index every report from `reports`; returns how many."""
     with db.atomic():
+        tune_index(db, FTS_TABLE)
         db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
         rows = db.execute("SELECT id, year, text, agency_id FROM reports"
                           " WHERE primary_sha256 IS NOT NULL")
@@ -128,6 +140,7 @@ def rebuild_index(db: Database) -> int:
 def rebuild_related_index(db: Database) -> int:
     """Re-index every related document (related_fts: rowid = related_documents.id)."""
     with db.atomic():
+        tune_index(db, "related_fts")
         db.execute("INSERT INTO related_fts(related_fts) VALUES ('delete-all')")
         rows = db.execute("SELECT id, text FROM related_documents").fetchall()
         for rid, text in rows:

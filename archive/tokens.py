@@ -1,7 +1,8 @@
 """How report text becomes FTS5 tokens so that a phrase match IS a substring match.
 
 Every character of the text becomes exactly one *unit*, and every unit is one FTS5 token
-that SQLite's unicode61 tokenizer keeps unchanged:
+that SQLite's tokenizers keep unchanged (the index's, ``ascii`` since m011, and unicode61:
+tests/test_search.py asks both):
 
 - a CJK unified ideograph (U+4E00..U+9FFF) or an ASCII lowercase letter or digit stands for
   itself (except ``u`` and ``v``, the escape letters);

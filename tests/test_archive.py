@@ -98,7 +98,7 @@ def test_open_creates_migrated_wal_archive_and_reopens(tmp_path: Path) -> None:
                          "m012_compact_cells_and_parse",
                          "m013_compact_provenance", "m014_index_without_positions",
                          "m015_text_last", "m016_hit_list_index",
-                         "m017_archive_state"]
+                         "m017_archive_state", "m018_index_hash_size"]
 
 
 def test_open_without_create_raises_noarchive(tmp_path: Path) -> None:

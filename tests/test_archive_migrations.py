@@ -59,7 +59,7 @@ def test_an_m001_archive_is_migrated_and_its_spellings_merged(tmp_path: Path) ->
                            "m011_store_once", "m012_compact_cells_and_parse",
                            "m013_compact_provenance", "m014_index_without_positions",
                            "m015_text_last", "m016_hit_list_index",
-                         "m017_archive_state"]
+                         "m017_archive_state", "m018_index_hash_size"]
     assert agencies == [{"name": "东园镇", "region": "沙坡头区"}]
     assert len(reports) == 1 and len(reports[0]["copies"]) == 2
     assert reports[0]["id"] == 1  # the first report kept its id
@@ -144,3 +144,23 @@ def test_m014_m015_keep_reports_checks_and_search(tmp_path: Path) -> None:
     assert sections["1"] == "办理低保事项。" and sections["4"] == "信访"
     assert hits == [("report", 1), ("notice", 1)]
     assert {h.id for h in apart} == {1, 2}
+
+
+def test_m018_sets_the_index_hash_size_and_keeps_the_search(tmp_path: Path) -> None:
+    """m018 changes only the indexes' write options (no token, no row): what the index held
+    before is found after it, and after a rebuild with the new size."""
+    from archive.search import INDEX_HASHSIZE, rebuild_index
+
+    _m010_archive(tmp_path / "a", [{"1": "办理低保事项。", "4": "信访"}, {"1": "低保，办理，事项"}])
+    db = Database(tmp_path / "a" / "archive.db")
+    migrations.apply(db, stop_before="m018_index_hash_size")
+    db.close()
+    with Archive.open(tmp_path / "a") as archive:
+        sizes = [archive.db.execute(f"SELECT v FROM {t}_config WHERE k = 'hashsize'").fetchone()
+                 for t in ("reports_fts", "related_fts")]
+        found = {h.id for h in search(archive.db, "低保事项", limit=0)}
+        apart = {h.id for h in search(archive.db, "办理 事项", limit=0)}
+        assert rebuild_index(archive.db) == 2
+        again = {h.id for h in search(archive.db, "低保", limit=0)}
+    assert sizes == [(INDEX_HASHSIZE,), (INDEX_HASHSIZE,)]
+    assert found == {1} and apart == {1, 2} and again == {1, 2}
