@@ -8,6 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def squash(text: str | None) -> str:
+    """White space removed: re.sub(r"\\s+", "", text), several times faster (str.split()
+    splits at exactly the characters regex \\s matches)."""
+    return "".join((text or "").split())
+
+
 @dataclass(slots=True)
 class TextBlock:
     """A line or paragraph of running text, in reading order."""

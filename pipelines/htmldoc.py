@@ -19,7 +19,7 @@ from lxml import etree
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from pipelines.cells import is_number
-from pipelines.document import Document, TableBlock
+from pipelines.document import Document, TableBlock, squash
 from pipelines.errors import ExtractionError
 from pipelines.textdoc import add_line
 from pipelines.sniff import decode_text
@@ -32,14 +32,9 @@ _SKIP_TAGS = frozenset("script style noscript iframe select button form template
 _TITLE_META = ("ArticleTitle", "title", "og:title")
 
 
-# str.split() splits at exactly the characters regex \s matches, and is several times faster
-# than re.sub: _squash(t) is re.sub(r"\s+", "", t), _single(t) re.sub(r"\s+", " ", t).strip().
-def _squash(text: str | None) -> str:
-    return "".join((text or "").split())
-
-
 def _single(text: str) -> str:
-    """White space runs as one space, ends trimmed."""
+    """White space runs as one space, ends trimmed: re.sub(r"\s+", " ", text).strip(), faster
+    (document.squash)."""
     return " ".join(text.split())
 
 
@@ -223,7 +218,7 @@ def page_meta(tree: etree._Element) -> dict[str, str]:
     meta = {}
     for m in tree.iter("meta"):
         name = m.get("name") or ""
-        if name in _META_NAMES and _squash(m.get("content", "")):
+        if name in _META_NAMES and squash(m.get("content", "")):
             meta.setdefault(name, m.get("content", "").strip())
     crumb = _breadcrumb(tree)
     if crumb:
@@ -240,7 +235,7 @@ def _breadcrumb(tree: etree._Element) -> str | None:
     for el in _crumb_candidates(tree):
         text = _single(el.text_content())
         if 0 < len(text) <= 200:
-            parts = [_squash(a.text_content()) for a in el.iter("a")] + [_squash(text.split(">")[-1])]
+            parts = [squash(a.text_content()) for a in el.iter("a")] + [squash(text.split(">")[-1])]
             return ">".join(p for p in parts if p) or text
     return None
 
@@ -274,12 +269,12 @@ def _heading(tree: etree._Element) -> str | None:
     for tag in ("h1", "h2"):
         for h in tree.iter(tag):
             text = _single(h.text_content())
-            if 4 <= len(_squash(text)) <= 80:
+            if 4 <= len(squash(text)) <= 80:
                 return text
     for el in _named(tree, "div", "p", "td", "span", "h3"):
         if _HEADING_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
             text = _single(el.text_content())
-            if 4 <= len(_squash(text)) <= 80:
+            if 4 <= len(squash(text)) <= 80:
                 return text
     return None
 
@@ -297,7 +292,7 @@ def _main_text(html: str, tree: etree._Element) -> str:
     """trafilatura's main text, squashed; it is handed the page's tree (it works on a copy)
     when its own parse would build the same one, else the page's text."""
     text = trafilatura.extract(tree if _same_parse(html, tree) else html, options=_extractor()) or ""
-    return _squash(text)
+    return squash(text)
 
 
 _NO_COMMENT_OR_PI = etree.XPath("not(//comment() | //processing-instruction())")
@@ -370,5 +365,5 @@ def html_to_document(data: bytes) -> Document:
 
 
 def _in_main(line: str, main: str) -> bool:
-    squashed = _squash(line)
+    squashed = squash(line)
     return bool(squashed) and squashed in main

@@ -15,16 +15,10 @@ from dataclasses import dataclass, field
 from pipelines import concat
 from pipelines import template as T
 from pipelines.cells import LOST, is_blank, is_number, is_value, normalise, reading
-from pipelines.document import Document, TableBlock, TextBlock
+from pipelines.document import Document, TableBlock, TextBlock, squash
 
 Value = int | float | None
 _MAX_LABEL_LINE = 40
-
-
-def _squash(text: str) -> str:
-    """White space removed: str.split() splits at exactly the characters regex \\s matches,
-    and is several times faster than re.sub on a short cell."""
-    return "".join(text.split())
 
 
 @dataclass(slots=True)
@@ -90,7 +84,7 @@ def _split(cells: list[str]) -> tuple[str, list[str], list[int]]:
     for cell in cells[:cut]:
         if cell.strip() and (not label_cells or label_cells[-1] != cell):
             label_cells.append(cell)  # merged cells repeat their text once per column
-    return _squash("".join(label_cells)), cells[cut:], list(range(cut, len(cells)))
+    return squash("".join(label_cells)), cells[cut:], list(range(cut, len(cells)))
 
 
 def iter_rows(doc: Document) -> Iterator[Row | TextBlock]:
@@ -297,10 +291,10 @@ def map_tables(doc: Document, template: str) -> Mapped:
             pending = []
             continue
         if isinstance(item, TextBlock):
-            text = _squash(item.text)
+            text = squash(item.text)
             pending = pending + [item] if len(text) <= _MAX_LABEL_LINE else []
             continue
-        label = item.label or "".join(_squash(b.text) for b in pending)
+        label = item.label or "".join(squash(b.text) for b in pending)
         if builder.add(item, label) and not item.label:
             builder.out.consumed_lines.update(id(b) for b in pending)
         pending = []

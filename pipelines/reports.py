@@ -14,7 +14,7 @@ from pipelines import kinds as K
 from pipelines import sections as S
 from pipelines.checks import run_checks
 from pipelines.doubts import flag_failing
-from pipelines.document import Document, Hints, TableBlock, TextBlock
+from pipelines.document import Document, Hints, TableBlock, TextBlock, squash
 from pipelines.mapper import Mapped, map_tables
 from pipelines.metadata import Meta, read_metadata
 from pipelines.template import template_for
@@ -66,7 +66,7 @@ def _markers(doc: Document) -> str:
             parts.extend(cell for row in block.rows for cell in row)
         else:
             parts.append(block.text)
-    return "".join("".join(parts).split())  # white space removed (str.split's is \s's)
+    return squash("".join(parts))
 
 
 def _flat_text(doc: Document) -> str:

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from pipelines.document import Document, TextBlock
+from pipelines.document import Document, TextBlock, squash
 
 _MARKUP = re.compile(r"\*\*|__|^#{1,6}\s*|^[-*+]\s+(?=\S)|^>\s*")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:mailto:|https?:)[^)]*\)")
@@ -53,7 +53,7 @@ def heading_split(text: str) -> tuple[int, str] | None:
         return None
     numeral = _NUMERALS.index(m.group(1)[-1]) + 1 if len(m.group(1)) == 1 else 0
     rest = m.group(2).strip()
-    if len("".join(rest.split())) <= 32:
+    if len(squash(rest)) <= 32:
         part = _part_named(rest, numeral)
         return (part, "") if part else None
     head = re.match(r"^(.{2,30}?)(?:[。：:]|\s)\s*(.+)$", rest)
