@@ -33,7 +33,7 @@ _TITLE_META = ("ArticleTitle", "title", "og:title")
 
 
 def _single(text: str) -> str:
-    """White space runs as one space, ends trimmed: re.sub(r"\s+", " ", text).strip(), faster
+    """White space runs as one space, ends trimmed: re.sub(r"\\s+", " ", text).strip(), faster
     (document.squash)."""
     return " ".join(text.split())
 
