@@ -3,6 +3,8 @@ the crawl. Here because pipelines/ imports no Scrapy (tests/test_layering.py).
 
 - Workers: the run's own pool under the per-document limits (pipelines/limits.py), or with
   NIANBAO_BROKER (`nianbao crawl --broker URL`) the fleet (fleet/remote.py).
+- Starting: the workers are launched from a thread as the engine starts (Workers.start),
+  not by the first document's submit in the reactor, which would wait ~0.5 s for them.
 - Stopping: SIGTERM or SIGINT first cancels the parses in flight and kills the worker
   processes, then lets Scrapy stop gracefully (its engine waits for every item in
   progress). A document whose parse was cancelled is archived as "not parsed yet" and the
@@ -44,6 +46,7 @@ class CrawlParseStage(ParseStage):
         from twisted.internet import reactor
 
         reactor.callLater(0, self.chain)  # after the reactor's startup, where Scrapy installs its own
+        reactor.callInThread(self.workers.start)  # launched while the first pages download
 
     def chain(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):

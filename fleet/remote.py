@@ -54,6 +54,9 @@ class FleetWorkers:
     def busy(self) -> int:
         return len(self._inflight)
 
+    def start(self) -> None:
+        """Nothing to launch: the fleet's workers run on their own (Workers.start's peer)."""
+
     def submit(self, data: bytes, task: ParseTask) -> Future[Any]:
         """The document's parse on the fleet (`data` is already in the blob store)."""
         outer: Future[Any] = Future()

@@ -148,6 +148,17 @@ class Workers:
                                      initargs=(self.limits.memory_mb,), context=_context())
         return self._pool
 
+    def start(self) -> None:
+        """Launch the worker processes now rather than at the first task. Their first launch
+        waits for the forkserver's imports (PRELOAD: ~0.5 s), and pebble launches them in
+        the thread that schedules the first task: a crawl calls this from a thread as its
+        engine starts, so that its reactor never waits for them."""
+        if self.limits.workers == 0:
+            return
+        with self._lock:
+            if not self.aborted:
+                self._pool_now().schedule(os.getpid)  # any task: the pool starts on its first
+
     def call(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         """fn(*args) in a worker; the future raises LimitExceeded(reason) past a cap, and is
         cancelled by `abort`. fn must be importable by the worker (a module-level function)."""

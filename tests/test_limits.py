@@ -184,6 +184,23 @@ def test_a_worker_starts_with_the_text_readers_loaded_and_without_ocr() -> None:
         assert pool.call(loaded, READERS + OCR_STACK).result() == list(READERS)
 
 
+def running_pids() -> set[int]:
+    return {int(name) for name in os.listdir("/proc") if name.isdigit()}
+
+
+def test_start_launches_the_workers_before_any_task() -> None:
+    """A crawl starts its pool from a thread as its engine starts (crawler/stages.py): a
+    pool otherwise launches its workers inside the first task's submit, which in a crawl is
+    the reactor, waiting for the forkserver's imports."""
+    with Workers(Limits(workers=1)) as lazy:
+        before = running_pids()
+        assert lazy.call(os.getpid).result() not in before  # launched by the task itself
+    with Workers(Limits(workers=1)) as pool:
+        pool.start()
+        before = running_pids()
+        assert pool.call(os.getpid).result() in before
+
+
 def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
     with Workers(Limits(timeout=1, memory_mb=200, workers=1)) as pool:
         with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
