@@ -38,6 +38,10 @@ BACKOFF_MAX = 300.0  # longest pause a Retry-After may ask for
 DOWNLOAD_TIMEOUT = 60  # a hanging endpoint costs at most this (times 1 + RETRY_TIMES)
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # a scanned report PDF can be large, not this large
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
+# Scrapy re-reads and re-parses a generator callback's source (inspect + ast) on every
+# response to warn about a `return value` in it: its cache is keyed by the bound method,
+# which is made anew for each request. tests/test_spider.py makes the same check, once.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
