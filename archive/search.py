@@ -40,7 +40,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import agencies
+from . import agencies, bulkindex
 from .errors import ArchiveError
 from .query import Query, check_sql, fts_expression, parse_query
 from .ranking import bm25_order, idf
@@ -123,30 +123,34 @@ def tune_index(db: Database, table: str) -> None:
     db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", [INDEX_HASHSIZE])
 
 
+REPORTS_TO_INDEX = "FROM reports WHERE primary_sha256 IS NOT NULL"
+
+
 def rebuild_index(db: Database) -> int:
-    """Re-index every report from `reports`; returns how many."""
+    """Re-index every report from `reports`; returns how many (bulkindex.py: in two
+    processes when there are many)."""
     with db.atomic():
         tune_index(db, FTS_TABLE)
-        db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
-        rows = db.execute("SELECT id, year, text, agency_id FROM reports"
-                          " WHERE primary_sha256 IS NOT NULL")
-        n = 0
-        for n, (rid, year, text, agency_id) in enumerate(rows, 1):
-            db.execute(f"INSERT INTO {FTS_TABLE}(rowid, grams) VALUES (?, ?)",
-                       _row(IndexedDoc(rid, year, text, agency_id)))
-    return n
+        (count,) = db.execute(f"SELECT count(*) {REPORTS_TO_INDEX}").fetchone()
+        return bulkindex.rebuild(db, FTS_TABLE, f"SELECT id, year, text, agency_id {REPORTS_TO_INDEX}",
+                                 _report_rows, count)
+
+
+def _report_rows(rows: Sequence[tuple[Any, ...]]) -> list[list[Any]]:
+    return [_row(IndexedDoc(*row)) for row in rows]
 
 
 def rebuild_related_index(db: Database) -> int:
     """Re-index every related document (related_fts: rowid = related_documents.id)."""
     with db.atomic():
         tune_index(db, "related_fts")
-        db.execute("INSERT INTO related_fts(related_fts) VALUES ('delete-all')")
-        rows = db.execute("SELECT id, text FROM related_documents").fetchall()
-        for rid, text in rows:
-            db.execute("INSERT INTO related_fts(rowid, grams) VALUES (?, ?)",
-                       [rid, index_tokens(text, None)])
-    return len(rows)
+        (count,) = db.execute("SELECT count(*) FROM related_documents").fetchone()
+        return bulkindex.rebuild(db, "related_fts", "SELECT id, text FROM related_documents",
+                                 _related_rows, count)
+
+
+def _related_rows(rows: Sequence[tuple[Any, ...]]) -> list[list[Any]]:
+    return [[rid, index_tokens(text, None)] for rid, text in rows]
 
 
 def search(db: Database, query: str, limit: int = 20, year: int | None = None,

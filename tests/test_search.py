@@ -3,6 +3,7 @@ snippets. The query language and the filters: tests/test_search_query.py."""
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from archive import bulkindex
 from archive import search as search_mod
 from archive.db import Archive
 from archive.errors import ArchiveError
@@ -254,6 +256,30 @@ def test_index_follows_reparses_exactly(tmp_path: Path) -> None:
         assert _vocab(archive) == want
         assert search_mod.rebuild_index(archive.db) == 2
         assert _vocab(archive) == want
+
+
+def _tagged(rows: list[tuple[int]]) -> list[tuple[int, int]]:
+    """In bulkindex's worker: each row with the pid of the process that made it."""
+    return [(os.getpid(), *row) for row in rows]
+
+
+def test_a_large_rebuild_makes_the_tokens_in_a_worker_and_indexes_the_same(
+        corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past PARALLEL_MIN rows a rebuild's tokens are made in another process, chunk by
+    chunk, and written in the rows' order: the index is the one the saves built."""
+    chunks = [[(i,)] for i in range(7)]
+    made = [row for rows in bulkindex.made(_tagged, iter(chunks), parallel=True) for row in rows]
+    assert [row[1] for row in made] == list(range(7))
+    assert os.getpid() not in {row[0] for row in made}
+    serial = [row for rows in bulkindex.made(_tagged, iter(chunks), parallel=False) for row in rows]
+    assert {row[0] for row in serial} == {os.getpid()}
+    archive, texts = corpus
+    want = _vocab(archive)
+    monkeypatch.setattr(bulkindex, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(bulkindex, "CHUNK", 4)
+    assert search_mod.rebuild_index(archive.db) == len(texts)
+    assert _vocab(archive) == want
+    assert archive.db.execute("SELECT count(DISTINCT segid) FROM reports_fts_idx").fetchone() == (1,)
 
 
 def test_unranked_hits_have_the_same_snippets(corpus, monkeypatch: pytest.MonkeyPatch) -> None:
