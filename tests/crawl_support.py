@@ -3,7 +3,9 @@ the CMS-families portal (tests/portal_families/), and views of what the archive,
 from __future__ import annotations
 
 import atexit
+import gc
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -92,6 +94,14 @@ def reports(archive: Path) -> set[tuple[str | None, int]]:
 
 def state(archive: Path) -> CrawlState:
     return CrawlState.open(archive)
+
+
+def copy_archive(source: Path, target: Path) -> Path:
+    """A copy of a crawled archive. A connection that a test dropped (`state(...)`) may
+    still be open in a reference cycle: collected in the middle of the copy, the last one
+    to close checkpoints the WAL and deletes it and the -shm file under copytree's feet."""
+    gc.collect()
+    return Path(shutil.copytree(source, target))
 
 
 def paths(hits: list[Hit], role: str = "main", status: int | None = None) -> list[str]:

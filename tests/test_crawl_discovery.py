@@ -3,13 +3,12 @@ paging, Hanweb records and POST-only pages, VSB backwards paging in GBK, iframe 
 mixes; every report archived once, no list page, no error page, nothing robots forbids."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.crawl_support import (Crawl, crawl, families_crawl, families_portal, paths, profile,
-                                 reports, sightings)
+from tests.crawl_support import (Crawl, copy_archive, crawl, families_crawl, families_portal, paths,
+                                 profile, reports, sightings)
 
 __all__ = ["families_crawl", "families_portal"]  # session fixtures, shared with the other modules
 
@@ -99,7 +98,7 @@ def test_robots_disallowed_and_off_topic_pages_are_never_fetched(first, portal):
 
 
 def test_recrawl_of_the_unchanged_portal_downloads_no_document(first, portal, tmp_path):
-    shutil.copytree(first.archive, tmp_path / "arc")
+    copy_archive(first.archive, tmp_path / "arc")
     again = crawl(portal, tmp_path / "arc")
     assert again.code == 0, again.run.stderr[-2000:]
     documents = {d for d in portal.manifest.documents() if ":" not in d and "#" not in d}

@@ -3,13 +3,12 @@ recorded as sightings of the stored copy, a changed document as a new copy and v
 a document gone from the site (404/410, or no longer listed) marked removed, never deleted."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from archive.db import Archive
-from tests.crawl_support import Crawl, crawl, profile, sightings, state
+from tests.crawl_support import Crawl, copy_archive, crawl, profile, sightings, state
 from tests.portal_families import FamiliesPortal
 
 SCOPE = "^/xxgk/bmxxgkml/jyj_31021/"
@@ -37,7 +36,7 @@ def baseline(portal, sources, tmp_path_factory) -> Crawl:
 @pytest.fixture
 def archive(baseline, tmp_path: Path, portal):
     copy = tmp_path / "arc"
-    shutil.copytree(baseline.archive, copy)
+    copy_archive(baseline.archive, copy)
     yield copy
     portal.clear_overrides()
 
