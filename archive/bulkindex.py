@@ -10,7 +10,9 @@ ahead; what is written is what a serial rebuild writes. The worker starts from a
 (a process that holds threads, such as a crawl, must not fork), and never from a daemonic
 process (a fleet worker's), which may not have children: that one rebuilds serially. As with any
 forkserver child, the worker imports the parent's `__main__` again: a script that rebuilds
-runs its work under `if __name__ == "__main__":` (the `nianbao` command does).
+runs its work under `if __name__ == "__main__":` (the `nianbao` command does). A plain
+ProcessPoolExecutor, not pipelines/limits.Workers: archive/ does not import pipelines/, and
+this worker only makes tokens from text already in the database (no per-document caps).
 
 While the rows go in, FTS5 merges its segments only when 16 of a size have accumulated
 (`automerge`, 4 by default: every merge rewrites the large segments again); at the end
@@ -23,7 +25,6 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 from sqlite_utils import Database
@@ -60,22 +61,15 @@ def made(make: MakeRows, source: Iterator[Rows], parallel: bool) -> Iterator[lis
             yield ahead.popleft().result()
 
 
-@contextmanager
-def bulk_merging(db: Database, table: str) -> Iterator[None]:
-    """Fewer merges while a rebuild writes `table`, one full merge after it."""
-    db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', ?)", [BULK_AUTOMERGE])
-    yield
-    db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
-    db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', ?)", [DEFAULT_AUTOMERGE])
-
-
 def rebuild(db: Database, table: str, select: str, make: MakeRows, count: int) -> int:
     """Empty `table` and fill it with `make`'s (rowid, grams) rows for the rows of `select`
     (`count` of them); returns how many were written."""
     n = 0
     db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
-    with bulk_merging(db, table):
-        for rows in made(make, chunks(db.execute(select)), count >= PARALLEL_MIN):
-            db.conn.executemany(f"INSERT INTO {table}(rowid, grams) VALUES (?, ?)", rows)
-            n += len(rows)
+    db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', ?)", [BULK_AUTOMERGE])
+    for rows in made(make, chunks(db.execute(select)), count >= PARALLEL_MIN):
+        db.conn.executemany(f"INSERT INTO {table}(rowid, grams) VALUES (?, ?)", rows)
+        n += len(rows)
+    db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', ?)", [DEFAULT_AUTOMERGE])
     return n
