@@ -51,7 +51,10 @@ def columns_of(table: str, key: str, template: str) -> tuple[str, ...]:
 
 def run_in_line(text: str, template: str) -> tuple[str, str, str] | None:
     """(table, key, digits) when a text line is a row label with its digits run together."""
-    m = _LINE.match(normalise(text))
+    line = normalise(text)
+    if not line or not line[-1].isdecimal():  # \d is a decimal digit: most lines end otherwise
+        return None
+    m = _LINE.match(line)
     if not m or len(m.group(1)) > _MAX_LABEL or re.search(r"[。；;]|^(?:19|20)\d{2}", m.group(1)):
         return None
     found = row_key(m.group(1), template)
