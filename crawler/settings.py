@@ -121,7 +121,7 @@ ITEM_PIPELINES = {
 # Per-document limits (pipelines/limits.py): a document past either cap is archived as
 # failed with the reason, and the crawl goes on.
 EXTRACT_TIMEOUT = 120.0  # seconds of wall clock per document
-EXTRACT_MEMORY_MB = 1024  # data memory per worker process (RLIMIT_DATA)
+EXTRACT_MEMORY_MB = 2048  # data memory per worker process (RLIMIT_DATA; pipelines.limits)
 EXTRACT_WORKERS = None  # worker processes; None: one per core; 0: in-process, NO limits
 
 # Quiet INFO logs: no per-item lines, a stats line a minute. No listening ports: neither

@@ -23,6 +23,7 @@ from celery import Celery
 from celery.signals import worker_shutdown
 
 from archive.errors import BlobError
+from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 QUEUE = "nianbao"
 app = Celery("nianbao", set_as_current=False)
@@ -31,7 +32,7 @@ app.conf.update(
     task_serializer="json", result_serializer="json", accept_content=["json"],
     result_expires=7 * 86400, broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False, task_default_queue=QUEUE,
-    nianbao_blobs="", nianbao_timeout=120.0, nianbao_memory_mb=1024, nianbao_max_deliveries=3,
+    nianbao_blobs="", nianbao_timeout=DEFAULT_TIMEOUT, nianbao_memory_mb=DEFAULT_MEMORY_MB, nianbao_max_deliveries=3,
 )
 PREFIX = "nianbao:fleet:"
 RUNNING = PREFIX + "running"  # hash: task key -> {"pid", "host", "since"}

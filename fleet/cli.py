@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from archive.cli import archive_option, cli, echo_json, json_option, open_existing
+from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 broker_option = click.option("--broker", required=True, envvar="NIANBAO_BROKER", metavar="URL",
                              help="The Redis broker, e.g. redis://HOST:6379/0.")
@@ -23,9 +24,9 @@ broker_option = click.option("--broker", required=True, envvar="NIANBAO_BROKER",
               help="The archive's blobs/ directory, shared with the workers.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="the cores", help="Documents parsed at once.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds of wall clock per document.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=1024, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(min=64), default=DEFAULT_MEMORY_MB, show_default=True,
               help="Data memory per document's reader.")
 @click.option("--max-deliveries", type=click.IntRange(min=1), default=3, show_default=True,
               help="Deliveries of a document whose worker keeps dying before it is failed.")

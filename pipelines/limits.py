@@ -4,9 +4,11 @@ costs at most the caps and the run goes on.
 
 The pool is pebble's ProcessPool: a task past its timeout has its worker killed and
 replaced. The memory cap is RLIMIT_DATA set in each worker (heap and private writable
-mappings), not RLIMIT_AS: onnxruntime reserves ~1.2 GB of address space to OCR a page
-with ~650 MB resident, so an address-space cap of 1 GiB would fail every scan while this
-one stops a bomb just the same (pdfium aborts, Python raises MemoryError). Workers start
+mappings), not RLIMIT_AS, which onnxruntime's address-space reservations would pass on
+every scan; this one stops a bomb just the same (pdfium aborts, Python raises
+MemoryError). Its default is 2 GiB: OCR's engines hold ~1.1 GB of data memory at their
+peak on a 200-dpi page pair, and ~1.5 GB on a 600-dpi A4 image (a 1 GiB default failed
+scans as "too large"). Workers start
 from a forkserver, never forked from a crawl's threaded reactor process. `workers=0`
 runs tasks in this process, without any limit (for debugging).
 """
@@ -28,7 +30,7 @@ from pipelines.subproc import kill_all
 from pipelines.task import ParseTask, TaskResult, failed, run_task
 
 DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
-DEFAULT_MEMORY_MB = 1024  # MB of data memory per worker
+DEFAULT_MEMORY_MB = 2048  # MB of data memory per worker: OCR peaks at ~1.1 GB (a 600-dpi image ~1.5)
 
 
 class LimitExceeded(Exception):

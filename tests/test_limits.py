@@ -149,6 +149,20 @@ def test_a_seed_parses_identically_through_the_pool_and_in_process() -> None:
     assert json.loads(pooled.stdout)["year"] == 2020
 
 
+def test_a_scanned_report_parses_under_the_default_caps(tmp_path) -> None:
+    """OCR is the heaviest honest reader: a two-page scan, read the way every command and
+    the crawl read it (a worker under the default caps), parses. At a 1 GiB cap it failed
+    as "too large when decompressed": detection and recognition engines hold ~1.1 GB of
+    data memory at their peak."""
+    from tests import render
+    from tests.scoring import problems
+
+    gold, report = render.gold_reports()["001"]
+    run, _ = run_nianbao("parse", str(render.render(report, "scan")), "--json")
+    assert run.returncode == 0, one_line_error(run)
+    assert problems(gold, json.loads(run.stdout)) == []
+
+
 # -- the pool itself, with test-only functions (module level: the workers import them) -----
 
 def sleep_forever() -> None:
