@@ -233,3 +233,39 @@ def test_upside_down_scan_image_is_read_the_right_way_up() -> None:
     doc = extract(buf.getvalue(), "scan.png")
     texts = [b.text for b in doc.blocks if isinstance(b, TextBlock)]
     assert doc.format == "image" and texts[0] == report["title"]
+
+
+def test_a_scanned_page_is_detected_reduced_and_its_lines_read_from_the_full_page(monkeypatch) -> None:
+    """Detection runs once, on the page reduced to det_max_side; each line is then cut from
+    the full-resolution page and recognised by a call of its own, on more than one thread
+    (a page's recognition no longer holds one core while the other waits)."""
+    import importlib
+    import threading
+
+    import pypdfium2 as pdfium
+
+    from pipelines.ocr.options import OPTIONS
+    from pipelines.pdf import OCR_DPI
+
+    ocr_engine = importlib.import_module("pipelines.ocr.engine")  # the package exports engine()
+    _, report = SEEDS["004"]
+    page = pdfium.PdfDocument(str(render.render(report, "scan")))[0].render(
+        scale=OCR_DPI / 72, grayscale=True).to_pil()
+    calls: list[tuple[str, tuple[int, ...], int]] = []
+
+    def spy(step: str, real: Any) -> Any:
+        def call(array: Any) -> Any:
+            calls.append((step, array.shape, threading.get_ident()))
+            return real(array)
+        return call
+
+    monkeypatch.setattr(ocr_engine, "_detect", spy("detect", ocr_engine._detect))
+    monkeypatch.setattr(ocr_engine, "_read", spy("read", ocr_engine._read))
+    boxes, confidence = ocr_engine.recognise(page)
+    assert [shape[:2] for step, shape, _ in calls if step == "detect"] == [(page.height, page.width)]
+    lines = [(shape, thread) for step, shape, thread in calls if step == "read"]
+    assert len(lines) >= 20 and len({thread for _, thread in lines}) == OPTIONS.rec_workers
+    reduced = OPTIONS.det_max_side / max(page.size)  # the scale detection saw the page at
+    widest = max(shape[1] for shape, _ in lines)
+    assert widest > reduced * page.width  # wider than the whole page as detection saw it
+    assert confidence > 0.9 and report["title"] in "".join(b.text for b in boxes)

@@ -3,9 +3,10 @@
 A page is levelled (`deskew`), read by the engine and turned upright when it reads poorly
 (`engine`), its ruling lines are found (`rules`) and its boxes become text lines and table
 rows (`geometry`, on `boxes`); every threshold is in `options`. The pages of a document are
-read `page_workers` at a time, each in a thread on an engine of its own: onnxruntime, 97% of
-the time, leaves Python's lock while it runs, and one intra-op thread per page keeps both
-cores busy where one page's small recognition calls could not.
+read `page_workers` at a time, each in a thread on an engine of its own, and their text lines
+are recognised `rec_workers` at a time over all of them (`engine.recognise`): onnxruntime,
+97% of the time, leaves Python's lock while it runs, and one intra-op thread per call keeps
+both cores busy where one page's small recognition calls could not.
 """
 from __future__ import annotations
 

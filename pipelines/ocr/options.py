@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class OcrOptions:
-    det_max_side: int = 1600  # detection input; recognition reads the crops at full resolution
-    rec_batch: int = 6  # text lines per recognition call (sorted by width, padded to the widest)
+    det_max_side: int = 1280  # detection input; recognition reads the lines at full resolution
+    rec_batch: int = 1  # text lines per recognition call: one (lines are read in parallel instead)
     rec_min_width: int = 48  # pixels at height 48; RapidOCR's 320 pads a short figure to 6x its work
-    threads: int = 1  # onnxruntime intra-op threads per engine: pages run in parallel instead
-    page_workers: int = 2  # pages of one document read at once, each by its own engine
+    threads: int = 1  # onnxruntime intra-op threads per engine: calls run in parallel instead
+    page_workers: int = 2  # pages of one document detected at once, each by its own engine
+    rec_workers: int = 2  # text lines recognised at once, over every page in flight
+    text_score: float = 0.5  # a line read with less confidence is dropped (RapidOCR's default)
     reread_confidence: float = 0.8  # a re-read empty figure cell is kept at this confidence
     upright_confidence: float = 0.8  # below this the page may lie on its side or upside down
     min_skew: float = 0.15  # degrees; a page tilted less is left as it is
