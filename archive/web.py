@@ -43,6 +43,18 @@ def register_plugin() -> None:
 
     if not pm.is_registered(webplugin):
         pm.register(webplugin, name=PLUGIN_NAME)
+    _plain_error_log()
+
+
+def _plain_error_log() -> None:
+    """Datasette's error handler as it runs without rich. With rich installed (frictionless
+    pulls it in), Datasette 0.65 prints every error it answers, each 404 included, as a
+    traceback with every frame's locals into the server's log, and where no exception is
+    being handled (`/archive.db/0`) rich raises instead, so the visitor gets a bare 500 in
+    place of Datasette's 404 page. Its module-level `rich` is the switch it reads."""
+    import datasette.handle_exception as handler
+
+    handler.rich = None
 
 
 def settings(allow_sql: bool) -> dict[str, Any]:

@@ -279,6 +279,17 @@ def test_no_page_shows_a_filesystem_path_and_every_one_is_nosniff(server, path: 
     assert headers["x-content-type-options"] == "nosniff", status
 
 
+@pytest.mark.parametrize("path", ["/archive.db/0", "/nothing-here", "/archive/reports/0"])
+def test_a_malformed_path_gets_its_404_page_and_no_traceback_in_the_log(server, path: str) -> None:
+    base, root = server
+    log = root.parent / "serve.log"
+    before = log.read_text()
+    status, headers, body = get(base, path)
+    assert (status, headers["content-type"].split(";")[0]) == (404, "text/html")
+    assert "Error 404" in body.decode()
+    assert log.read_text() == before  # a visitor's bad URL is not the server's error
+
+
 def test_databases_json_lists_the_archive_without_its_path(server) -> None:
     base, _ = server
     status, _, body = get(base, "/-/databases.json")
