@@ -151,7 +151,11 @@ def report(figures: dict[str, Any]) -> list[str]:
          f"{share:.1%} of the first (target < 5%: {'met' if share < 0.05 else 'NOT met'}); "
          f"{figures['recrawl_pages']:.0f} requests, mostly 304"),
     ]
-    return [f"{name:<46} {value:>16}  {note}".rstrip() for name, value, note in rows]
+    lines = [f"{name:<46} {value:>16}  {note}".rstrip() for name, value, note in rows]
+    return lines + [f"ROW crawl, every stage on (families portal {copies}): "
+                    f"{statistics.median(p[1] for p in pairs):.0f} pages/min; anchor: scrapy bench "
+                    f"{bench:.0f} pages/min; ratio {full:.2f}x (pairs {full_lo:.2f}-{full_hi:.2f}; no pipelines "
+                    f"{crawler:.2f}x); target >= 0.9x: {'met' if full >= 0.9 else 'NOT met'}"]
 
 
 def main() -> None:

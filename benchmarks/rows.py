@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "crawl": (["crawl.py", "--runs", "3"], ["crawl.py", "--runs", "3"]),
     "pdf": (["pdf.py"], ["pdf.py", "--pairs", "5"]),
-    "html": (["parse.py"], ["parse.py", "--no-ocr", "--no-office"]),
+    "html": (["parse.py", "--no-ocr"], ["parse.py", "--no-ocr", "--no-office"]),  # OCR: ocr.py
     "ocr": (["ocr.py"], ["ocr.py", "--pairs", "2", "--reports", "1"]),
     "search": (["search.py"], ["search.py", "--reports", "20000", "--queries", "100"]),
 }
