@@ -3,8 +3,9 @@ the crawl. Here because pipelines/ imports no Scrapy (tests/test_layering.py).
 
 - Workers: the run's own pool under the per-document limits (pipelines/limits.py), or with
   NIANBAO_BROKER (`nianbao crawl --broker URL`) the fleet (fleet/remote.py).
-- Starting: the workers are launched from a thread as the engine starts (Workers.start),
-  not by the first document's submit in the reactor, which would wait ~0.5 s for them.
+- Starting: the workers are launched from a thread at the crawl's first document to parse
+  (Workers.start), not by its submit in the reactor, which would wait ~0.5 s for them; a
+  crawl that parses nothing (a re-crawl of unchanged pages) launches none.
 - Stopping: SIGTERM or SIGINT first cancels the parses in flight and kills the worker
   processes, then lets Scrapy stop gracefully (its engine waits for every item in
   progress). A document whose parse was cancelled is archived as "not parsed yet" and the
@@ -13,6 +14,7 @@ the crawl. Here because pipelines/ imports no Scrapy (tests/test_layering.py).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 from functools import partial
@@ -46,7 +48,20 @@ class CrawlParseStage(ParseStage):
         from twisted.internet import reactor
 
         reactor.callLater(0, self.chain)  # after the reactor's startup, where Scrapy installs its own
-        reactor.callInThread(self.workers.start)  # launched while the first pages download
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not item.duplicate:
+            await self._workers_launched()
+        return await super().process_item(item, spider)
+
+    async def _workers_launched(self) -> None:
+        """Launched once, in a thread, as the first document to parse arrives. Launched as
+        the engine started, they were still starting when a crawl that parses nothing ended,
+        and a worker stopped while it starts printed a traceback on the crawl's stderr."""
+        launch = getattr(self, "_launch", None)
+        if launch is None:
+            launch = self._launch = asyncio.ensure_future(asyncio.to_thread(self.workers.start))
+        await asyncio.shield(launch)
 
     def chain(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -21,7 +21,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError, Future, wait
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -30,6 +30,7 @@ from pipelines.subproc import kill_all
 from pipelines.task import ParseTask, TaskResult, failed, run_task
 
 DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
+LAUNCH_WAIT = 30.0  # seconds a stop waits for workers still being launched (a bound, not a speed)
 DEFAULT_MEMORY_MB = 2048  # MB of data memory per worker: OCR peaks at ~1.1 GB (a 600-dpi image ~1.5)
 
 
@@ -139,6 +140,7 @@ class Workers:
         self._pool: Any = None
         self._lock = threading.Lock()
         self._inflight: dict[Future[Any], Future[Any]] = {}
+        self._launching: Future[Any] | None = None  # start()'s task
 
     def _pool_now(self) -> Any:
         if self._pool is not None and not self._pool.active:  # broken: every worker died
@@ -153,13 +155,13 @@ class Workers:
     def start(self) -> None:
         """Launch the worker processes now rather than at the first task. Their first launch
         waits for the forkserver's imports (PRELOAD: ~0.5 s), and pebble launches them in
-        the thread that schedules the first task: a crawl calls this from a thread as its
-        engine starts, so that its reactor never waits for them."""
+        the thread that schedules the first task: a crawl calls this from a thread at its
+        first document to parse, so that its reactor never waits for them."""
         if self.limits.workers == 0:
             return
         with self._lock:
             if not self.aborted:
-                self._pool_now().schedule(os.getpid)  # any task: the pool starts on its first
+                self._launching = self._pool_now().schedule(os.getpid)  # the pool starts on its first task
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         """fn(*args) in a worker; the future raises LimitExceeded(reason) past a cap, and is
@@ -213,10 +215,19 @@ class Workers:
         self._stop(graceful=True)
 
     def _stop(self, graceful: bool) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close() if graceful else pool.stop()
-            pool.join()
+        with self._lock:
+            pool, self._pool = self._pool, None
+            launching, self._launching = self._launching, None
+        if pool is None:
+            return
+        if launching is not None:
+            # A worker stopped while it starts is a forkserver child still unpickling its
+            # channels; once the pool is gone their semaphores are unlinked and the child
+            # prints a traceback on the run's stderr (seen at the end of a short crawl, whose
+            # workers start() launched as it began). start()'s task done, they are up.
+            wait([launching], timeout=LAUNCH_WAIT)
+        pool.close() if graceful else pool.stop()
+        pool.join()
 
     def __enter__(self) -> Workers:
         return self

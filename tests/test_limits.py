@@ -240,3 +240,39 @@ def test_abort_cancels_what_is_in_flight_and_refuses_more() -> None:
     assert running.cancelled()
     with pytest.raises(CancelledError):
         pool.parse(SEED.read_bytes(), ParseTask(SEED.name))
+
+
+def test_a_crawl_launches_its_workers_at_its_first_document_to_parse_and_not_before() -> None:
+    """The crawl's parse stage: items that are duplicates (a re-crawl of unchanged pages)
+    launch no worker; the first document to parse launches the pool once, in a thread, and
+    is parsed in it. Launched as the engine started, a crawl that parsed nothing stopped its
+    workers while they were starting (a forkserver traceback on its stderr)."""
+    import asyncio
+
+    from crawler.items import DocumentItem
+    from crawler.stages import CrawlParseStage
+
+    class Stats(dict):  # the stage's counters (Scrapy's collector needs a whole crawler)
+        def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+            self[key] = self.get(key, start) + count
+
+    workers = Workers(Limits(timeout=30, workers=1))
+    stats = Stats()
+    stage = CrawlParseStage(stats, workers)
+    body = SEED.read_bytes()
+
+    async def crawl() -> list[DocumentItem]:
+        seen = DocumentItem("http://127.0.0.1/a.txt", body, "2024-01-01T00:00:00Z", duplicate=True)
+        await stage.process_item(seen)
+        assert workers._pool is None  # nothing launched for a duplicate
+        items = [DocumentItem(f"http://127.0.0.1/{n}.txt", body, "2024-01-01T00:00:00Z",
+                              sha256=f"{n:064x}") for n in range(3)]
+        return await asyncio.gather(*(stage.process_item(item) for item in items))
+
+    try:
+        parsed = asyncio.run(crawl())
+        assert workers._launching is not None and workers._launching.result() != os.getpid()
+        assert [item.outcome.status for item in parsed] == ["parsed"] * 3
+        assert {k: v for k, v in stats.items() if k.endswith("/parse/parsed")} == {"nianbao/parse/parsed": 3}
+    finally:
+        workers.close()
