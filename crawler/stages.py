@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 class CrawlParseStage(ParseStage):
+    _launch: asyncio.Future[None] | None = None  # the workers' launch, begun at the first document
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlParseStage:
         broker = crawler.settings.get("NIANBAO_BROKER")
@@ -58,10 +59,9 @@ class CrawlParseStage(ParseStage):
         """Launched once, in a thread, as the first document to parse arrives. Launched as
         the engine started, they were still starting when a crawl that parses nothing ended,
         and a worker stopped while it starts printed a traceback on the crawl's stderr."""
-        launch = getattr(self, "_launch", None)
-        if launch is None:
-            launch = self._launch = asyncio.ensure_future(asyncio.to_thread(self.workers.start))
-        await asyncio.shield(launch)
+        if self._launch is None:
+            self._launch = asyncio.ensure_future(asyncio.to_thread(self.workers.start))
+        await asyncio.shield(self._launch)
 
     def chain(self) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):

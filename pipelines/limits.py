@@ -8,9 +8,9 @@ mappings), not RLIMIT_AS, which onnxruntime's address-space reservations would p
 every scan; this one stops a bomb just the same (pdfium aborts, Python raises
 MemoryError). Its default is 2 GiB: OCR's engines hold ~1.1 GB of data memory at their
 peak on a 200-dpi page pair, and ~1.5 GB on a 600-dpi A4 image (a 1 GiB default failed
-scans as "too large"). Workers start
-from a forkserver, never forked from a crawl's threaded reactor process. `workers=0`
-runs tasks in this process, without any limit (for debugging).
+scans as "too large"). Workers start from a forkserver, never forked from a crawl's
+threaded reactor process. `workers=0` runs tasks in this process, without any limit
+(for debugging).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import CancelledError, Future, wait
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -30,7 +30,6 @@ from pipelines.subproc import kill_all
 from pipelines.task import ParseTask, TaskResult, failed, run_task
 
 DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
-LAUNCH_WAIT = 30.0  # seconds a stop waits for workers still being launched (a bound, not a speed)
 DEFAULT_MEMORY_MB = 2048  # MB of data memory per worker: OCR peaks at ~1.1 GB (a 600-dpi image ~1.5)
 
 
@@ -140,7 +139,7 @@ class Workers:
         self._pool: Any = None
         self._lock = threading.Lock()
         self._inflight: dict[Future[Any], Future[Any]] = {}
-        self._launching: Future[Any] | None = None  # start()'s task
+        self._launching: Future[Any] | None = None  # start()'s task, run by the first worker up
 
     def _pool_now(self) -> Any:
         if self._pool is not None and not self._pool.active:  # broken: every worker died
@@ -217,15 +216,8 @@ class Workers:
     def _stop(self, graceful: bool) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
-            launching, self._launching = self._launching, None
         if pool is None:
             return
-        if launching is not None:
-            # A worker stopped while it starts is a forkserver child still unpickling its
-            # channels; once the pool is gone their semaphores are unlinked and the child
-            # prints a traceback on the run's stderr (seen at the end of a short crawl, whose
-            # workers start() launched as it began). start()'s task done, they are up.
-            wait([launching], timeout=LAUNCH_WAIT)
         pool.close() if graceful else pool.stop()
         pool.join()
 

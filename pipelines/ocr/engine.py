@@ -68,11 +68,10 @@ def _detector() -> Any:
 def _detect(array: Any) -> Any:
     """RapidOCR's detection of a page (its lines as quads, in the page's pixels).
 
-    One page at a time per process, on one engine: detection holds ~0.5 GB of feature maps
-    while it runs and its engine keeps ~0.3 GB after, so two at once took a two-page scan
-    past the workers' 1 GiB cap. It is ~15% of a page's time: the other pages' lines are
-    recognised meanwhile. RapidOCR keeps a call's flags for the next call, so every call
-    states them.
+    One page at a time per process, on one engine: an engine that has detected keeps ~0.3 GB
+    (one per page in flight would keep that each), and detection is ~15% of a page's time,
+    so the other pages' lines are recognised meanwhile. RapidOCR keeps a call's flags for
+    the next call, so every call states them.
     """
     with _DETECTING:
         return _detector()(array, use_det=True, use_cls=False, use_rec=False)

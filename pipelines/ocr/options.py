@@ -12,7 +12,7 @@ class OcrOptions:
     rec_batch: int = 1  # text lines per recognition call: one (lines are read in parallel instead)
     rec_min_width: int = 48  # pixels at height 48; RapidOCR's 320 pads a short figure to 6x its work
     threads: int = 1  # onnxruntime intra-op threads per engine: calls run in parallel instead
-    page_workers: int = 2  # pages of one document detected at once, each by its own engine
+    page_workers: int = 2  # pages of one document in flight (levelled, detected one at a time, laid out)
     rec_workers: int = 2  # text lines recognised at once, over every page in flight
     text_score: float = 0.5  # a line read with less confidence is dropped (RapidOCR's default)
     reread_confidence: float = 0.8  # a re-read empty figure cell is kept at this confidence
