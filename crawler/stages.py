@@ -56,9 +56,8 @@ class CrawlParseStage(ParseStage):
         return await super().process_item(item, spider)
 
     async def _workers_launched(self) -> None:
-        """Launched once, in a thread, as the first document to parse arrives. Launched as
-        the engine started, they were still starting when a crawl that parses nothing ended,
-        and a worker stopped while it starts printed a traceback on the crawl's stderr."""
+        """Launched once, in a thread, as the first document to parse arrives: a crawl that
+        parses nothing (a re-crawl of unchanged pages) starts no worker process."""
         if self._launch is None:
             self._launch = asyncio.ensure_future(asyncio.to_thread(self.workers.start))
         await asyncio.shield(self._launch)

@@ -145,9 +145,9 @@ class Workers:
         if self._pool is not None and not self._pool.active:  # broken: every worker died
             self._stop(graceful=False)
         if self._pool is None:
-            from pebble import ProcessPool
+            from pipelines.pool import Pool  # pebble's, stopped in a safe order (pool.py)
 
-            self._pool = ProcessPool(max_workers=self.size, initializer=_init_worker,
+            self._pool = Pool(max_workers=self.size, initializer=_init_worker,
                                      initargs=(self.limits.memory_mb,), context=_context())
         return self._pool
 

@@ -215,6 +215,50 @@ def test_start_launches_the_workers_before_any_task() -> None:
         assert pool.call(os.getpid).result() in before
 
 
+# A run whose pool stops while a worker is still starting. The worker, a forkserver child,
+# imports this script as __mp_main__ before it unpickles its arguments (the channel's
+# semaphores): here it holds SIGTERM back and takes a second over it, as a worker that is
+# slow to start on a loaded machine does, once the stop has begun.
+STARTING = """
+import os, signal, sys, time
+from pathlib import Path
+if __name__ == "__mp_main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    Path(os.environ["STARTING_MARK"]).touch()
+    time.sleep(1)
+if __name__ == "__main__":
+    from pipelines.limits import Limits, Workers
+    pool = Workers(Limits(workers=1))
+    pool.start()
+    mark, waited = Path(os.environ["STARTING_MARK"]), time.monotonic()
+    while not mark.exists() and time.monotonic() - waited < 60:
+        time.sleep(0.01)
+    pool.abort()
+    print("stopped" if mark.exists() else "the worker never started")
+"""
+
+
+def semaphores() -> set[str]:
+    return {name for name in os.listdir("/dev/shm") if name.startswith("sem.")}
+
+
+def test_a_pool_stopped_while_a_worker_starts_breaks_nothing(tmp_path) -> None:
+    """pebble 5.2 unlinked the channel's semaphores before it terminated the workers: a
+    worker still starting then failed to open them, a traceback on the crawl's stderr
+    (`SemLock._rebuild`: FileNotFoundError; CI). The pool terminates them first
+    (pipelines/pool.py), and still unlinks every semaphore it made."""
+    script = tmp_path / "starting.py"
+    script.write_text(STARTING)
+    before = semaphores()
+    env = {**os.environ, "STARTING_MARK": str(tmp_path / "mark"),
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert (run.returncode, run.stdout.strip()) == (0, "stopped"), run.stderr[-2000:]
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert semaphores() <= before
+
+
 def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
     with Workers(Limits(timeout=1, memory_mb=200, workers=1)) as pool:
         with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
@@ -245,8 +289,7 @@ def test_abort_cancels_what_is_in_flight_and_refuses_more() -> None:
 def test_a_crawl_launches_its_workers_at_its_first_document_to_parse_and_not_before() -> None:
     """The crawl's parse stage: items that are duplicates (a re-crawl of unchanged pages)
     launch no worker; the first document to parse launches the pool once, in a thread, and
-    is parsed in it. Launched as the engine started, a crawl that parsed nothing stopped its
-    workers while they were starting (a forkserver traceback on its stderr)."""
+    is parsed in it, so a crawl that parses nothing starts no worker process."""
     import asyncio
 
     from crawler.items import DocumentItem
