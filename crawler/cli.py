@@ -170,12 +170,16 @@ def _crawl_settings(archive_dir: Path, fast: bool, verbose: bool,
 
 def limit_options(fn: Any) -> Any:
     """--timeout, --memory-mb, --workers: the per-document limits (pipelines/limits.py), also
-    read from EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS in the environment."""
+    read from EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS in the environment; a
+    scan's allowance per OCR page and the longest time from EXTRACT_OCR_PAGE_TIMEOUT and
+    EXTRACT_TIMEOUT_MAX."""
     from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
     options = [
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-                     envvar="EXTRACT_TIMEOUT", help="Seconds a document may take to read and parse."),
+                     envvar="EXTRACT_TIMEOUT", help="Seconds a document may take to read and parse; a "
+                     "scan has 10 s more for each page to OCR, up to 600 s (EXTRACT_OCR_PAGE_TIMEOUT, "
+                     "EXTRACT_TIMEOUT_MAX)."),
         click.option("--memory-mb", type=click.IntRange(min=64), default=DEFAULT_MEMORY_MB, show_default=True,
                      envvar="EXTRACT_MEMORY_MB", help="Memory a document's worker may use, in MB."),
         click.option("--workers", type=click.IntRange(min=0), default=None, envvar="EXTRACT_WORKERS",
@@ -187,9 +191,12 @@ def limit_options(fn: Any) -> Any:
 
 
 def _limits(timeout: float, memory_mb: int, workers: int | None) -> Any:
+    import os
+
     from pipelines.limits import Limits
 
-    return Limits(timeout, memory_mb) if workers is None else Limits(timeout, memory_mb, workers)
+    return Limits.from_settings({**os.environ, "EXTRACT_TIMEOUT": timeout, "EXTRACT_MEMORY_MB": memory_mb,
+                                 "EXTRACT_WORKERS": workers})
 
 
 @cli.command()

@@ -121,6 +121,8 @@ ITEM_PIPELINES = {
 # Per-document limits (pipelines/limits.py): a document past either cap is archived as
 # failed with the reason, and the crawl goes on.
 EXTRACT_TIMEOUT = 120.0  # seconds of wall clock per document
+EXTRACT_OCR_PAGE_TIMEOUT = 10.0  # seconds more for each page a scan must OCR
+EXTRACT_TIMEOUT_MAX = 600.0  # no document's time grows past this
 EXTRACT_MEMORY_MB = 2048  # data memory per worker process (RLIMIT_DATA; pipelines.limits)
 EXTRACT_WORKERS = None  # worker processes; None: one per core; 0: in-process, NO limits
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from archive.cli import archive_option, cli, echo_json, json_option, open_existing
-from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Limits
 
 broker_option = click.option("--broker", required=True, envvar="NIANBAO_BROKER", metavar="URL",
                              help="The Redis broker, e.g. redis://HOST:6379/0.")
@@ -31,14 +31,16 @@ broker_option = click.option("--broker", required=True, envvar="NIANBAO_BROKER",
 @click.option("--max-deliveries", type=click.IntRange(min=1), default=3, show_default=True,
               help="Deliveries of a document whose worker keeps dying before it is failed.")
 @click.option("--visibility-timeout", type=click.FloatRange(min=1), default=None,
-              help="Seconds before a dead worker's tasks go to another (default 3×timeout+60).")
+              help="Seconds before a dead worker's tasks go to another (default 3×timeout+60, "
+              "and at least a long scan's 600+60).")
 @click.option("--loglevel", default="WARNING", show_default=True)
 def worker(broker: str, blobs: str, concurrency: int, timeout: float, memory_mb: int,
            max_deliveries: int, visibility_timeout: float | None, loglevel: str) -> None:
     """Start a Celery worker that parses the documents the fleet is handed."""
     from fleet.app import QUEUE, app, configure
 
-    configure(broker, visibility_timeout or 3 * timeout + 60)
+    longest = Limits(timeout).longest  # a scan's time grows with its pages, up to this
+    configure(broker, visibility_timeout or max(3 * timeout, longest) + 60)
     app.conf.update(nianbao_blobs=str(Path(blobs).resolve()), nianbao_timeout=timeout,
                     nianbao_memory_mb=memory_mb, nianbao_max_deliveries=max_deliveries,
                     worker_concurrency=concurrency)

@@ -2,15 +2,21 @@
 cap, so that one hostile file (a Flate bomb, a colspan bomb, a reader that never returns)
 costs at most the caps and the run goes on.
 
-The pool is pebble's ProcessPool: a task past its timeout has its worker killed and
-replaced. The memory cap is RLIMIT_DATA set in each worker (heap and private writable
-mappings), not RLIMIT_AS, which onnxruntime's address-space reservations would pass on
-every scan; this one stops a bomb just the same (pdfium aborts, Python raises
-MemoryError). Its default is 2 GiB: OCR's engines hold ~1.1 GB of data memory at their
-peak on a 200-dpi page pair, and ~1.5 GB on a 600-dpi A4 image (a 1 GiB default failed
-scans as "too large"). Workers start from a forkserver, never forked from a crawl's
-threaded reactor process. `workers=0` runs tasks in this process, without any limit
-(for debugging).
+The pool is pebble's ProcessPool (pipelines/pool.py): a task past its time has its worker
+killed and replaced. Its time is a budget: `timeout` (120 s) for any document, and
+`ocr_page_timeout` (10 s) more for each page a scan must OCR, which the reader reports once
+it knows (pipelines/deadline.py), up to `timeout_max` (600 s). The pool keeps the clock:
+each worker tells it when a task starts and what the task has earned, over a pipe that a
+watchdog thread reads, and a task past its budget is cancelled, which kills its worker
+(pebble's own timeout stays as a backstop, `BACKSTOP` past `timeout_max`).
+
+The memory cap is RLIMIT_DATA set in each worker (heap and private writable mappings), not
+RLIMIT_AS, which onnxruntime's address-space reservations would pass on every scan; this
+one stops a bomb just the same (pdfium aborts, Python raises MemoryError). Its default is
+2 GiB: OCR's engines hold ~1.1 GB of data memory at their peak on a 200-dpi page pair, and
+~1.5 GB on a 600-dpi A4 image (a 1 GiB default failed scans as "too large"). Workers start
+from a forkserver, never forked from a crawl's threaded reactor process. `workers=0` runs
+tasks in this process, without any limit (for debugging).
 """
 from __future__ import annotations
 
@@ -20,16 +26,23 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import count
 from typing import Any
 
+from pipelines import deadline
 from pipelines.subproc import kill_all
 from pipelines.task import ParseTask, TaskResult, failed, run_task
 
 DEFAULT_TIMEOUT = 120.0  # seconds of wall clock per document
+DEFAULT_OCR_PAGE_TIMEOUT = 10.0  # seconds more for each page a scan must OCR (~2.4-5 s needed)
+DEFAULT_TIMEOUT_MAX = 600.0  # no document's budget grows past this
+BACKSTOP = 30.0  # seconds past the longest budget: pebble's own timeout, should a start go unheard
+WATCH_EVERY = 0.1  # seconds between the watchdog's looks at the clock
 DEFAULT_MEMORY_MB = 2048  # MB of data memory per worker: OCR peaks at ~1.1 GB (a 600-dpi image ~1.5)
 
 
@@ -46,17 +59,38 @@ class Limits:
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY_MB
     workers: int = field(default_factory=_cores)  # 0: in this process, no limits
+    ocr_page_timeout: float = DEFAULT_OCR_PAGE_TIMEOUT
+    timeout_max: float = DEFAULT_TIMEOUT_MAX
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Limits:
-        """From EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS (None: the default)."""
+        """From EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS, EXTRACT_OCR_PAGE_TIMEOUT,
+        EXTRACT_TIMEOUT_MAX (None: the default)."""
         def get(name: str, default: Any, kind: Callable[[Any], Any]) -> Any:
             value = settings.get(name)
             return default if value in (None, "") else kind(value)
 
         return cls(get("EXTRACT_TIMEOUT", DEFAULT_TIMEOUT, float),
                    get("EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB, int),
-                   get("EXTRACT_WORKERS", _cores(), int))
+                   get("EXTRACT_WORKERS", _cores(), int),
+                   get("EXTRACT_OCR_PAGE_TIMEOUT", DEFAULT_OCR_PAGE_TIMEOUT, float),
+                   get("EXTRACT_TIMEOUT_MAX", DEFAULT_TIMEOUT_MAX, float))
+
+    @property
+    def longest(self) -> float:
+        """The most time any document may have (a `timeout` above `timeout_max` wins)."""
+        return max(self.timeout, self.timeout_max)
+
+    def budget(self, pages: int = 0) -> float:
+        """The time of a document that must OCR `pages` pages."""
+        return min(self.timeout + pages * self.ocr_page_timeout, self.longest)
+
+    def timeout_reason(self, pages: int = 0) -> str:
+        if not pages:
+            return f"timed out after {self.timeout:g} s"
+        most = f", at most {self.longest:g} s" if self.budget(pages) == self.longest else ""
+        return (f"timed out after {self.budget(pages):g} s ({self.timeout:g} s, and "
+                f"{self.ocr_page_timeout:g} s for each of its {pages} page(s) to OCR{most})")
 
     def memory_reason(self, how: str = "") -> str:
         return f"too large when decompressed: over the {self.memory_mb} MB memory cap{how}"
@@ -64,8 +98,8 @@ class Limits:
     def reason_of(self, exc: BaseException) -> str:
         """The one-line reason for a task the pool gave up on."""
         code = getattr(exc, "exitcode", None)
-        if isinstance(exc, TimeoutError):
-            return f"timed out after {self.timeout:g} s"
+        if isinstance(exc, TimeoutError):  # the backstop: the watchdog did not hear the start
+            return f"timed out after {self.longest + BACKSTOP:g} s"
         if isinstance(exc, MemoryError):
             return self.memory_reason()
         if code is not None and -code in (signal.SIGABRT, signal.SIGKILL):
@@ -84,7 +118,8 @@ def memory_cap() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
-def _init_worker(memory_mb: int) -> None:
+def _init_worker(memory_mb: int, line: Any) -> None:
+    deadline._send = line.send  # one small message a write: atomic on a pipe, no lock needed
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent decides
     # readers' warnings (PIL's DecompressionBombWarning, pdfminer's) would reach the user's
     # stderr beside the one-line reason: they go to the log instead
@@ -102,6 +137,15 @@ def _stop_worker(exiting: Any, signum: int, frame: Any) -> None:
     if callable(exiting):
         exiting(signum, frame)
     os._exit(128 + signum)  # pebble's own handler exits; without one, exit anyway
+
+
+def _timed(task: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """fn(*args) in a worker, its start and its OCR pages told to the pool's watchdog."""
+    deadline.started(task)
+    try:
+        return fn(*args)
+    finally:
+        deadline.ended()
 
 
 def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
@@ -128,6 +172,17 @@ def _context() -> Any:
     return ctx
 
 
+@dataclass(slots=True)
+class _Task:
+    """A scheduled call, as the watchdog sees it: its clock starts when its worker says so."""
+
+    outer: Future[Any]
+    token: int
+    started: float | None = None  # time.monotonic() of its start message
+    pages: int = 0  # pages to OCR its reader reported
+    expired: bool = False  # cancelled by the watchdog: past its budget
+
+
 class Workers:
     """One run's pool (a crawl's, an ingest's, a command's): `call` schedules a function,
     `parse`/`submit` a document; `abort` cancels what is in flight and kills the workers."""
@@ -138,18 +193,60 @@ class Workers:
         self.aborted = False
         self._pool: Any = None
         self._lock = threading.Lock()
-        self._inflight: dict[Future[Any], Future[Any]] = {}
+        self._inflight: dict[Future[Any], _Task] = {}
+        self._tasks: dict[int, _Task] = {}  # the same, by token (the watchdog's messages)
+        self._tokens = count()
         self._launching: Future[Any] | None = None  # start()'s task, run by the first worker up
+        self._watch: tuple[threading.Thread, threading.Event, Any, Any] | None = None
+
+    def _unbroken(self) -> None:
+        """A broken pool (every worker died, the forkserver gone) is stopped, for _pool_now
+        to make a new one; not under the lock: stopping settles its tasks, which takes it."""
+        pool = self._pool
+        if pool is not None and not pool.active:
+            self._stop(graceful=False)
 
     def _pool_now(self) -> Any:
-        if self._pool is not None and not self._pool.active:  # broken: every worker died
-            self._stop(graceful=False)
+        """The pool, made at the first task (under the lock)."""
         if self._pool is None:
             from pipelines.pool import Pool  # pebble's, stopped in a safe order (pool.py)
 
+            context = _context()
+            reader, writer = context.Pipe(duplex=False)
+            stopping = threading.Event()
+            thread = threading.Thread(target=self._watchdog, args=(reader, stopping),
+                                      name="nianbao-budgets", daemon=True)
+            thread.start()
+            self._watch = (thread, stopping, reader, writer)
             self._pool = Pool(max_workers=self.size, initializer=_init_worker,
-                                     initargs=(self.limits.memory_mb,), context=_context())
+                              initargs=(self.limits.memory_mb, writer), context=context)
         return self._pool
+
+    def _watchdog(self, reader: Any, stopping: threading.Event) -> None:
+        """Hears each task's start and OCR pages, and cancels a task past its budget (pebble
+        then kills its worker, as at its own timeout)."""
+        while not stopping.is_set():
+            try:
+                messages = [reader.recv()] if reader.poll(WATCH_EVERY) else []
+                while reader.poll(0):
+                    messages.append(reader.recv())
+            except (EOFError, OSError):
+                return
+            now, late = time.monotonic(), []
+            with self._lock:
+                for kind, token, pages in messages:
+                    if (task := self._tasks.get(token)) is not None:
+                        if kind == "start":
+                            task.started = now
+                        else:
+                            task.pages += pages
+                for inner, task in self._inflight.items():
+                    if (task.started is not None and not task.expired
+                            and now - task.started > self.limits.budget(task.pages)):
+                        task.expired = True
+                        late.append(inner)
+            for inner in late:
+                inner.cancel()  # _settle names the reason; pebble kills the worker
 
     def start(self) -> None:
         """Launch the worker processes now rather than at the first task. Their first launch
@@ -158,6 +255,7 @@ class Workers:
         first document to parse, so that its reactor never waits for them."""
         if self.limits.workers == 0:
             return
+        self._unbroken()
         with self._lock:
             if not self.aborted:
                 self._launching = self._pool_now().schedule(os.getpid)  # the pool starts on its first task
@@ -168,21 +266,29 @@ class Workers:
         outer: Future[Any] = Future()
         if self.limits.workers == 0:
             return _inline(outer, fn, args)
+        self._unbroken()
         with self._lock:
             if self.aborted:
                 outer.cancel()
                 return outer
-            inner = self._pool_now().schedule(fn, args=args, timeout=self.limits.timeout)
-            self._inflight[inner] = outer
+            task = _Task(outer, next(self._tokens))
+            inner = self._pool_now().schedule(_timed, args=(task.token, fn, args),
+                                              timeout=self.limits.longest + BACKSTOP)
+            self._inflight[inner] = self._tasks[task.token] = task
         inner.add_done_callback(self._settle)
         return outer
 
     def _settle(self, inner: Future[Any]) -> None:
         with self._lock:
-            outer = self._inflight.pop(inner, None)
-        if outer is None or outer.done():
+            task = self._inflight.pop(inner, None)
+            if task is not None:
+                self._tasks.pop(task.token, None)
+        if task is None or task.outer.done():
             return
-        if inner.cancelled():
+        outer = task.outer
+        if inner.cancelled() and task.expired:
+            outer.set_exception(LimitExceeded(self.limits.timeout_reason(task.pages)))
+        elif inner.cancelled():
             outer.cancel()
         elif (exc := inner.exception()) is not None:
             outer.set_exception(LimitExceeded(self.limits.reason_of(exc)))
@@ -216,10 +322,16 @@ class Workers:
     def _stop(self, graceful: bool) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        pool.close() if graceful else pool.stop()
-        pool.join()
+            watch, self._watch = self._watch, None
+        if pool is not None:
+            pool.close() if graceful else pool.stop()
+            pool.join()
+        if watch is not None:  # after the workers: none writes to the pipe any more
+            thread, stopping, reader, writer = watch
+            stopping.set()
+            thread.join()
+            reader.close()
+            writer.close()
 
     def __enter__(self) -> Workers:
         return self

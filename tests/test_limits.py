@@ -266,6 +266,45 @@ def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
         assert pool.call(allocate, 10).result() == 10 << 20
 
 
+def ocr_then_sleep(pages: int, seconds: float) -> str:
+    """A reader that reports `pages` pages to OCR, then takes `seconds` over them."""
+    from pipelines import deadline
+
+    deadline.allow_pages(pages)
+    time.sleep(seconds)
+    return "read"
+
+
+def test_a_document_earns_time_for_each_page_it_must_ocr_up_to_the_longest_budget() -> None:
+    """A scan of many pages needs more than the base budget, which stops a hostile file of
+    any kind: each page to OCR adds its allowance, never past timeout_max."""
+    with Workers(Limits(timeout=1, workers=1, ocr_page_timeout=2, timeout_max=30)) as pool:
+        assert pool.call(ocr_then_sleep, 1, 2).result() == "read"  # past 1 s, within 1 + 2
+        with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
+            pool.call(ocr_then_sleep, 0, 60).result()
+        with pytest.raises(LimitExceeded) as late:
+            pool.call(ocr_then_sleep, 1, 60).result()
+        assert str(late.value) == "timed out after 3 s (1 s, and 2 s for each of its 1 page(s) to OCR)"
+    with Workers(Limits(timeout=1, workers=1, ocr_page_timeout=2, timeout_max=2)) as pool:
+        with pytest.raises(LimitExceeded) as capped:
+            pool.call(ocr_then_sleep, 50, 60).result()
+        assert str(capped.value) == ("timed out after 2 s (1 s, and 2 s for each of its 50 page(s)"
+                                     " to OCR, at most 2 s)")
+
+
+def test_a_scanned_pdf_tells_its_pool_how_many_pages_it_must_ocr() -> None:
+    """The PDF reader reports its scanned pages as it finds them (here 2, with an allowance
+    too small for OCR to finish, so the reason shows what it reported)."""
+    from tests import render
+
+    _, report = render.gold_reports()["001"]
+    scan = render.render(report, "scan")
+    with Workers(Limits(timeout=0.5, workers=1, ocr_page_timeout=0.01)) as pool:
+        outcome = pool.parse(scan.read_bytes(), ParseTask(scan.name)).outcome
+    assert (outcome.status, outcome.error) == (
+        "failed", "timed out after 0.52 s (0.5 s, and 0.01 s for each of its 2 page(s) to OCR)")
+
+
 def test_memory_cap_and_crash_reasons() -> None:
     with Workers(Limits(timeout=30, memory_mb=200, workers=1)) as pool:
         with pytest.raises(LimitExceeded, match=r"^too large when decompressed: over the 200 MB memory cap$"):

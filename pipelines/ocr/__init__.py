@@ -17,6 +17,7 @@ from itertools import islice
 from statistics import median
 from typing import Any
 
+from pipelines import deadline
 from pipelines.document import Block, Document, TableBlock
 from pipelines.errors import ExtractionError
 from pipelines.ocr.deskew import deskew
@@ -57,6 +58,7 @@ def number_tables(blocks: list[Block]) -> None:
 
 def ocr_pages(images: Sequence[Any], opts: OcrOptions = OPTIONS) -> Document:
     """OCR every page image (PIL images) into one Document."""
+    deadline.allow_pages(len(images))  # the document's time grows by its OCR pages
     doc = Document(format="image", pages=len(images))
     doc.blocks.extend(ocr_numbered(enumerate(images, start=1), opts))
     number_tables(doc.blocks)

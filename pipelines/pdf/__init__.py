@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipelines import deadline
 from pipelines.document import Block, Document
 from pipelines.errors import ExtractionError
 from pipelines.pdf.assembly import assemble, blocks
@@ -50,6 +51,7 @@ def pdf_to_document(data: bytes, backend: str = "pdfium") -> Document:
 
 def _with_ocr(pdf: Any, found: list[Block], numbers: list[int]) -> list[Block]:
     """The text pages' blocks with the OCR'd pages' blocks put in page order."""
+    deadline.allow_pages(len(numbers))  # the document's time grows by its OCR pages (and import)
     from pipelines.ocr import number_tables, ocr_numbered
 
     images = ((n, pdf[n - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()) for n in numbers)
