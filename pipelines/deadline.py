@@ -18,23 +18,31 @@ from typing import Any
 
 _send: Callable[[Any], None] | None = None  # the worker's line to its pool (limits._init_worker)
 _task: int | None = None  # the pool's token of the task running in this worker
+_pages = 0  # pages to OCR the task running here has reported
 
 
 def allow_pages(pages: int) -> None:
     """The document being read must OCR `pages` pages: its budget grows by their allowance.
     Nothing outside a pool's worker (a `--workers 0` run has no budget)."""
+    global _pages
     if _send is not None and _task is not None and pages > 0:
+        _pages += pages
         _send(("pages", _task, pages))
+
+
+def pages() -> int:
+    """Pages to OCR the task running here has reported (its memory reason names them)."""
+    return _pages
 
 
 def started(task: int) -> None:
     """A task begins in this worker: its clock starts now (the pool's, at this message)."""
-    global _task
-    _task = task
+    global _task, _pages
+    _task, _pages = task, 0
     if _send is not None:
         _send(("start", task, 0))
 
 
 def ended() -> None:
-    global _task
-    _task = None
+    global _task, _pages
+    _task, _pages = None, 0

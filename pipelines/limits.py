@@ -92,24 +92,30 @@ class Limits:
         return (f"timed out after {self.budget(pages):g} s ({self.timeout:g} s, and "
                 f"{self.ocr_page_timeout:g} s for each of its {pages} page(s) to OCR{most})")
 
-    def memory_reason(self, how: str = "") -> str:
-        return f"too large when decompressed: over the {self.memory_mb} MB memory cap{how}"
+    def memory_reason(self, how: str = "", pages: int = 0) -> str:
+        return memory_reason(f"{self.memory_mb} MB ", pages) + how
 
-    def reason_of(self, exc: BaseException) -> str:
-        """The one-line reason for a task the pool gave up on."""
+    def reason_of(self, exc: BaseException, pages: int = 0) -> str:
+        """The one-line reason for a task the pool gave up on (`pages`: those it had to OCR)."""
         code = getattr(exc, "exitcode", None)
         if isinstance(exc, TimeoutError):  # the backstop: the watchdog did not hear the start
             return f"timed out after {self.longest + BACKSTOP:g} s"
         if isinstance(exc, MemoryError):
-            return self.memory_reason()
+            return self.memory_reason(pages=pages)
         if code is not None and -code in (signal.SIGABRT, signal.SIGKILL):
-            return self.memory_reason(f" (the reader was stopped by signal {-code})")
+            return self.memory_reason(f" (the reader was stopped by signal {-code})", pages)
         if code is not None and code < 0:
             return f"reader crashed: signal {-code}"
         if code is not None:
             return f"reader exited with status {code}"
         lines = [line for line in str(exc).splitlines() if line.strip()]
         return f"worker error: {type(exc).__name__}: {(lines[-1] if lines else '')[:300]}"
+
+
+def memory_reason(cap: str, pages: int = 0) -> str:
+    """Past the memory cap (`cap`: "2048 MB " or ""): a bomb's contents, or a scan's pages."""
+    what = f"too large to OCR ({pages} page(s))" if pages else "too large when decompressed"
+    return f"{what}: over the {cap}memory cap"
 
 
 def memory_cap() -> int | None:
@@ -154,8 +160,7 @@ def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
         return run_task(data, task)
     except MemoryError:
         cap = memory_cap()
-        mb = f"{cap >> 20} MB " if cap else ""
-        return failed(f"too large when decompressed: over the {mb}memory cap")
+        return failed(memory_reason(f"{cap >> 20} MB " if cap else "", deadline.pages()))
 
 
 # Imported once in the forkserver, so that every worker forked from it starts with them: a
@@ -291,7 +296,7 @@ class Workers:
         elif inner.cancelled():
             outer.cancel()
         elif (exc := inner.exception()) is not None:
-            outer.set_exception(LimitExceeded(self.limits.reason_of(exc)))
+            outer.set_exception(LimitExceeded(self.limits.reason_of(exc, task.pages)))
         else:
             outer.set_result(inner.result())
 

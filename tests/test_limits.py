@@ -292,6 +292,32 @@ def test_a_document_earns_time_for_each_page_it_must_ocr_up_to_the_longest_budge
                                      " to OCR, at most 2 s)")
 
 
+def ocr_then_allocate(pages: int, mb: int) -> int:
+    """A reader that reports `pages` pages to OCR, then needs `mb` MB for them."""
+    from pipelines import deadline
+
+    deadline.allow_pages(pages)
+    return len(bytearray(mb << 20))
+
+
+def test_a_scan_past_the_memory_cap_is_named_too_large_to_ocr() -> None:
+    """"When decompressed" names a bomb; a scan whose pages need more than the cap is named
+    for what it is, so an archivist knows to give scans more memory (--memory-mb): a
+    reader's own call, and a real two-page scan under 600 MB (OCR peaks at ~1.1 GB)."""
+    from tests import render
+
+    with Workers(Limits(timeout=30, memory_mb=200, workers=1)) as pool:
+        with pytest.raises(LimitExceeded, match=r"^too large to OCR \(3 page\(s\)\): over the 200 MB memory cap$"):
+            pool.call(ocr_then_allocate, 3, 400).result()
+        with pytest.raises(LimitExceeded, match=r"^too large when decompressed: over the 200 MB memory cap$"):
+            pool.call(ocr_then_allocate, 0, 400).result()
+    _, report = render.gold_reports()["001"]
+    scan = render.render(report, "scan")
+    with Workers(Limits(timeout=120, memory_mb=600, workers=1)) as pool:
+        outcome = pool.parse(scan.read_bytes(), ParseTask(scan.name)).outcome
+    assert (outcome.status, outcome.error) == ("failed", "too large to OCR (2 page(s)): over the 600 MB memory cap")
+
+
 def test_a_scanned_pdf_tells_its_pool_how_many_pages_it_must_ocr() -> None:
     """The PDF reader reports its scanned pages as it finds them (here 2, with an allowance
     too small for OCR to finish, so the reason shows what it reported)."""
