@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +33,7 @@ from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import count
+from types import ModuleType
 from typing import Any
 
 from pipelines import deadline
@@ -169,11 +171,37 @@ def parse_in_worker(data: bytes, task: ParseTask) -> TaskResult:
 # The OCR stack is not among them: onnxruntime starts threads, which a fork must not inherit,
 # and its models are hundreds of MB that a crawl of text reports never needs.
 PRELOAD = ["pipelines.task", "pipelines.htmldoc", "pipelines.pdf", "pypdfium2.raw", "pipelines.docxdoc", "docx"]
+THREADED = ("onnxruntime",)  # modules whose import starts threads (two, native)
+
+
+def main_modules(main: Any = None) -> list[str]:
+    """The modules the forkserver imports for the parent's main module. A worker runs the
+    parent's `__main__` again as `__mp_main__` (spawn's rule) before it unpickles its task,
+    and a crawl's main (`crawler.runner`, the `nianbao` script's `crawler.cli`) imports
+    Scrapy and the archive: ~0.9 CPU-s in every worker, and again in every worker that
+    replaces one killed at a cap. Imported once in the forkserver, the worker's run of it
+    finds them loaded (0.03 CPU-s). A main run as a module is named by its spec; a script
+    (the console script) by the modules its globals come from; a package's `__main__` is
+    never run again by a worker, and only modules this process has imported are named
+    (the forkserver imports them with the same sys.path). None while this process has
+    imported a module that starts threads as it loads (`THREADED`): the main may be what
+    imported it, and the forkserver forks every worker, so it must hold no thread. Python
+    3.11's own "__main__" preload never receives the main's path, so it does nothing."""
+    if any(name in sys.modules for name in THREADED):
+        return []
+    main = sys.modules.get("__main__") if main is None else main
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name:  # run with -m: in sys.modules as "__main__" only
+        return [] if spec.name.endswith(".__main__") else [spec.name]
+    names = {value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+             for value in vars(main).values() if not isinstance(value, type)}
+    return sorted(name for name in names if isinstance(name, str) and name in sys.modules
+                  and name not in ("__main__", "builtins") and not name.endswith(".__main__"))
 
 
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx.set_forkserver_preload(PRELOAD + main_modules())
     return ctx
 
 

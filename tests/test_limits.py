@@ -259,6 +259,42 @@ def test_a_pool_stopped_while_a_worker_starts_breaks_nothing(tmp_path) -> None:
     assert semaphores() <= before
 
 
+HEAVY = """
+import os
+LOADED_IN = os.getpid()  # the process that ran this import
+
+
+def where():
+    return os.getpid(), LOADED_IN
+"""
+MAIN = """
+import sys
+from heavy import where
+if __name__ == "__main__":
+    from pipelines.limits import Limits, Workers
+    with Workers(Limits(workers=1)) as pool:
+        worker, loaded_in = pool.call(where).result()
+    print(worker != loaded_in)
+"""
+
+
+@pytest.mark.parametrize("how, first, preloaded", [
+    (["-m", "main"], "", "True"), (["main.py"], "", "True"),
+    (["main.py"], "import onnxruntime  # starts threads\n", "False")])
+def test_a_worker_finds_its_parents_main_module_loaded_by_the_forkserver(tmp_path, how, first, preloaded) -> None:
+    """Each worker runs the parent's main again (spawn's rule): a crawl's main imports Scrapy
+    and the archive, ~0.9 CPU-s a worker. The forkserver imports it once (limits.main_modules):
+    the worker's `heavy` was imported in another process, not in the worker. A main run
+    with -m is named by its spec, a script by the modules of its globals; a main that
+    loaded onnxruntime (threads) is not imported in the forkserver, which forks."""
+    (tmp_path / "heavy.py").write_text(HEAVY)
+    (tmp_path / "main.py").write_text(first + MAIN)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, *how], cwd=tmp_path, capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert (run.returncode, run.stdout.strip()) == (0, preloaded), run.stderr[-2000:]
+
+
 def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
     with Workers(Limits(timeout=1, memory_mb=200, workers=1)) as pool:
         with pytest.raises(LimitExceeded, match=r"^timed out after 1 s$"):
