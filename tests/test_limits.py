@@ -203,7 +203,7 @@ def running_pids() -> set[int]:
 
 
 def test_start_launches_the_workers_before_any_task() -> None:
-    """A crawl starts its pool from a thread as its engine starts (crawler/stages.py): a
+    """A crawl starts its pool from a thread at its first document to parse (crawler/stages.py): a
     pool otherwise launches its workers inside the first task's submit, which in a crawl is
     the reactor, waiting for the forkserver's imports."""
     with Workers(Limits(workers=1)) as lazy:
