@@ -179,24 +179,25 @@ def main_modules(main: Any = None) -> list[str]:
     parent's `__main__` again as `__mp_main__` (spawn's rule) before it unpickles its task,
     and a crawl's main (`crawler.runner`, the `nianbao` script's `crawler.cli`) imports
     Scrapy and the archive: ~0.9 CPU-s in every worker, and again in every worker that
-    replaces one killed at a cap. Imported once in the forkserver, the worker's run of it
-    finds them loaded (0.03 CPU-s). A main run as a module is named by its spec; a script
-    (the console script) by the modules its globals come from; a package's `__main__` is
-    never run again by a worker, and only modules this process has imported are named
-    (the forkserver imports them with the same sys.path). None while this process has
-    imported a module that starts threads as it loads (`THREADED`): the main may be what
-    imported it, and the forkserver forks every worker, so it must hold no thread. Python
-    3.11's own "__main__" preload never receives the main's path, so it does nothing."""
+    replaces one killed at a cap. What it imports, imported once in the forkserver, is
+    loaded when the worker runs it (0.02 CPU-s): the modules its globals come from, which
+    this process has imported (the forkserver imports them with the same sys.path). Not
+    the main module itself: runpy warns on the worker's stderr when it runs a module
+    already in sys.modules. A package's `__main__` is never run again by a worker. None
+    while this process has imported a module that starts threads as it loads (`THREADED`):
+    the main may be what imported it, and the forkserver forks every worker, so it must
+    hold no thread. Python 3.11's own "__main__" preload never receives the main's path,
+    so it does nothing."""
     if any(name in sys.modules for name in THREADED):
         return []
     main = sys.modules.get("__main__") if main is None else main
-    spec = getattr(main, "__spec__", None)
-    if spec is not None and spec.name:  # run with -m: in sys.modules as "__main__" only
-        return [] if spec.name.endswith(".__main__") else [spec.name]
+    own = getattr(getattr(main, "__spec__", None), "name", None)  # run with -m
+    if own and own.endswith(".__main__"):
+        return []
     names = {value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
-             for value in vars(main).values() if not isinstance(value, type)}
+             for value in vars(main).values()}
     return sorted(name for name in names if isinstance(name, str) and name in sys.modules
-                  and name not in ("__main__", "builtins") and not name.endswith(".__main__"))
+                  and name not in ("__main__", "builtins", own) and not name.endswith(".__main__"))
 
 
 def _context() -> Any:
