@@ -279,20 +279,24 @@ if __name__ == "__main__":
 
 
 @pytest.mark.parametrize("how, first, preloaded", [
-    (["-m", "main"], "", "True"), (["main.py"], "", "True"),
-    (["main.py"], "import onnxruntime  # starts threads\n", "False")])
+    (["-m", "app.main"], "", "True"), (["app/main.py"], "", "True"),
+    (["app/main.py"], "import onnxruntime  # starts threads\n", "False")])
 def test_a_worker_finds_its_parents_main_module_loaded_by_the_forkserver(tmp_path, how, first, preloaded) -> None:
     """Each worker runs the parent's main again (spawn's rule): a crawl's main imports Scrapy
-    and the archive, ~0.9 CPU-s a worker. The forkserver imports it once (limits.main_modules):
-    the worker's `heavy` was imported in another process, not in the worker. A main run
-    with -m is named by its spec, a script by the modules of its globals; a main that
-    loaded onnxruntime (threads) is not imported in the forkserver, which forks."""
+    and the archive, ~0.9 CPU-s a worker. The forkserver imports what it imports once
+    (limits.main_modules): the worker's `heavy` was imported in another process, not in
+    the worker. Not the main itself: run again as `__mp_main__`, a package's module
+    already imported makes runpy warn on the worker's stderr (`python -m crawler.cli`).
+    A main that loaded onnxruntime (threads) adds nothing to the forkserver, which forks."""
     (tmp_path / "heavy.py").write_text(HEAVY)
-    (tmp_path / "main.py").write_text(first + MAIN)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "main.py").write_text(first + MAIN)
+    path = [str(REPO), str(tmp_path), os.environ.get("PYTHONPATH", "")]
     run = subprocess.run([sys.executable, *how], cwd=tmp_path, capture_output=True, text=True,
-                         env=env, timeout=120)
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(path)}, timeout=120)
     assert (run.returncode, run.stdout.strip()) == (0, preloaded), run.stderr[-2000:]
+    assert "Warning" not in run.stderr, run.stderr[-2000:]
 
 
 def test_a_task_past_its_timeout_is_killed_and_the_pool_goes_on() -> None:
