@@ -180,7 +180,7 @@ def main_modules(main: Any = None) -> list[str]:
     and a crawl's main (`crawler.runner`, the `nianbao` script's `crawler.cli`) imports
     Scrapy and the archive: ~0.9 CPU-s in every worker, and again in every worker that
     replaces one killed at a cap. What it imports, imported once in the forkserver, is
-    loaded when the worker runs it (0.02 CPU-s): the modules its globals come from, which
+    loaded when the worker runs it (~0.05 CPU-s): the modules its globals come from, which
     this process has imported (the forkserver imports them with the same sys.path). Not
     the main module itself: runpy warns on the worker's stderr when it runs a module
     already in sys.modules. A package's `__main__` is never run again by a worker. None
