@@ -173,13 +173,13 @@ def limit_options(fn: Any) -> Any:
     read from EXTRACT_TIMEOUT, EXTRACT_MEMORY_MB, EXTRACT_WORKERS in the environment; a
     scan's allowance per OCR page and the longest time from EXTRACT_OCR_PAGE_TIMEOUT and
     EXTRACT_TIMEOUT_MAX."""
-    from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+    from pipelines.limits import DEFAULT_MEMORY_MB, DEFAULT_OCR_PAGE_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT_MAX
 
     options = [
         click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
                      envvar="EXTRACT_TIMEOUT", help="Seconds a document may take to read and parse; a "
-                     "scan has 10 s more for each page to OCR, up to 600 s (EXTRACT_OCR_PAGE_TIMEOUT, "
-                     "EXTRACT_TIMEOUT_MAX)."),
+                     f"scan has {DEFAULT_OCR_PAGE_TIMEOUT:g} s more for each page to OCR, up to "
+                     f"{DEFAULT_TIMEOUT_MAX:g} s (EXTRACT_OCR_PAGE_TIMEOUT, EXTRACT_TIMEOUT_MAX)."),
         click.option("--memory-mb", type=click.IntRange(min=64), default=DEFAULT_MEMORY_MB, show_default=True,
                      envvar="EXTRACT_MEMORY_MB", help="Memory a document's worker may use, in MB."),
         click.option("--workers", type=click.IntRange(min=0), default=None, envvar="EXTRACT_WORKERS",

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 class CrawlParseStage(ParseStage):
     _launch: asyncio.Future[None] | None = None  # the workers' launch, begun at the first document
+
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlParseStage:
         broker = crawler.settings.get("NIANBAO_BROKER")

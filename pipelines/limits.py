@@ -94,18 +94,15 @@ class Limits:
         return (f"timed out after {self.budget(pages):g} s ({self.timeout:g} s, and "
                 f"{self.ocr_page_timeout:g} s for each of its {pages} page(s) to OCR{most})")
 
-    def memory_reason(self, how: str = "", pages: int = 0) -> str:
-        return memory_reason(f"{self.memory_mb} MB ", pages) + how
-
     def reason_of(self, exc: BaseException, pages: int = 0) -> str:
         """The one-line reason for a task the pool gave up on (`pages`: those it had to OCR)."""
         code = getattr(exc, "exitcode", None)
         if isinstance(exc, TimeoutError):  # the backstop: the watchdog did not hear the start
             return f"timed out after {self.longest + BACKSTOP:g} s"
         if isinstance(exc, MemoryError):
-            return self.memory_reason(pages=pages)
+            return memory_reason(f"{self.memory_mb} MB ", pages)
         if code is not None and -code in (signal.SIGABRT, signal.SIGKILL):
-            return self.memory_reason(f" (the reader was stopped by signal {-code})", pages)
+            return memory_reason(f"{self.memory_mb} MB ", pages) + f" (the reader was stopped by signal {-code})"
         if code is not None and code < 0:
             return f"reader crashed: signal {-code}"
         if code is not None:
@@ -211,7 +208,7 @@ class _Task:
     """A scheduled call, as the watchdog sees it: its clock starts when its worker says so."""
 
     outer: Future[Any]
-    token: int
+    inner: Any = None  # pebble's future of the call
     started: float | None = None  # time.monotonic() of its start message
     pages: int = 0  # pages to OCR its reader reported
     expired: bool = False  # cancelled by the watchdog: past its budget
@@ -227,8 +224,7 @@ class Workers:
         self.aborted = False
         self._pool: Any = None
         self._lock = threading.Lock()
-        self._inflight: dict[Future[Any], _Task] = {}
-        self._tasks: dict[int, _Task] = {}  # the same, by token (the watchdog's messages)
+        self._inflight: dict[int, _Task] = {}  # by token (the workers' messages name it)
         self._tokens = count()
         self._launching: Future[Any] | None = None  # start()'s task, run by the first worker up
         self._watch: tuple[threading.Thread, threading.Event, Any, Any] | None = None
@@ -269,16 +265,16 @@ class Workers:
             now, late = time.monotonic(), []
             with self._lock:
                 for kind, token, pages in messages:
-                    if (task := self._tasks.get(token)) is not None:
+                    if (task := self._inflight.get(token)) is not None:
                         if kind == "start":
                             task.started = now
                         else:
                             task.pages += pages
-                for inner, task in self._inflight.items():
+                for task in self._inflight.values():
                     if (task.started is not None and not task.expired
                             and now - task.started > self.limits.budget(task.pages)):
                         task.expired = True
-                        late.append(inner)
+                        late.append(task.inner)
             for inner in late:
                 inner.cancel()  # _settle names the reason; pebble kills the worker
 
@@ -305,18 +301,16 @@ class Workers:
             if self.aborted:
                 outer.cancel()
                 return outer
-            task = _Task(outer, next(self._tokens))
-            inner = self._pool_now().schedule(_timed, args=(task.token, fn, args),
-                                              timeout=self.limits.longest + BACKSTOP)
-            self._inflight[inner] = self._tasks[task.token] = task
-        inner.add_done_callback(self._settle)
+            token, task = next(self._tokens), _Task(outer)
+            task.inner = self._pool_now().schedule(_timed, args=(token, fn, args),
+                                                   timeout=self.limits.longest + BACKSTOP)
+            self._inflight[token] = task
+        task.inner.add_done_callback(partial(self._settle, token))
         return outer
 
-    def _settle(self, inner: Future[Any]) -> None:
+    def _settle(self, token: int, inner: Future[Any]) -> None:
         with self._lock:
-            task = self._inflight.pop(inner, None)
-            if task is not None:
-                self._tasks.pop(task.token, None)
+            task = self._inflight.pop(token, None)
         if task is None or task.outer.done():
             return
         outer = task.outer
@@ -345,7 +339,7 @@ class Workers:
         """Cancel every task in flight and kill the workers: a run is stopping."""
         with self._lock:
             self.aborted = True
-            inflight = list(self._inflight)
+            inflight = [task.inner for task in self._inflight.values()]
         for inner in inflight:
             inner.cancel()
         self._stop(graceful=False)
